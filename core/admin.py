@@ -1,0 +1,81 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from core.models import (
+    ApiToken,
+    FirmSizeClass,
+    KsicDivision,
+    Level,
+    Membership,
+    Organisation,
+    Region,
+    RegionCode,
+    TargetLevel,
+    User,
+)
+
+admin.site.site_header = _("Smart Factory Program administration")
+admin.site.site_title = _("Smart Factory Program")
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "user"
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = (*BaseUserAdmin.fieldsets, (_("Profile"), {"fields": ("display_name",)}))  # type: ignore[misc]
+    list_display = ("username", "display_name", "email", "is_active", "is_staff", "last_login")
+    inlines = [MembershipInline]
+
+
+class RegionCodeInline(admin.TabularInline):
+    model = RegionCode
+    extra = 0
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("name_ko", "name_en", "slug", "kostat_code", "iso_code", "sort_order")
+    inlines = [RegionCodeInline]
+
+
+@admin.register(KsicDivision)
+class KsicAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_ko", "name_en")
+
+
+@admin.register(Level)
+class LevelAdmin(admin.ModelAdmin):
+    list_display = ("code", "rank", "stage", "name_ko", "name_en")
+
+
+@admin.register(TargetLevel)
+class TargetLevelAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_ko", "name_en", "reference_level", "sort_order")
+
+
+@admin.register(FirmSizeClass)
+class FirmSizeAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_ko", "name_en", "is_sme", "valid_from", "valid_to")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name_ko", "name_en", "kind", "region", "is_active")
+    list_filter = ("kind", "region")
+    search_fields = ("name_ko", "name_en")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("prefix", "name", "user", "created_at", "last_used_at", "expires_at", "revoked_at")
+    readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # keys are made by `create_api_token`, which shows the key once

@@ -1,0 +1,54 @@
+"""Serializer fields shared by every app's API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.money import MAX_KRW, parse_krw
+
+
+@extend_schema_field({"type": "integer", "format": "int64", "minimum": 0, "maximum": MAX_KRW})
+class KrwField(serializers.Field):
+    """Whole Korean won. Accepts an integer or a digit string ("150000000" or "150,000,000"); refuses
+    floats, exponents, fractions and negative amounts. Output is always an integer."""
+
+    def __init__(self, *, allow_zero: bool = False, **kwargs: Any) -> None:
+        self.allow_zero = allow_zero
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> int:
+        try:
+            return parse_krw(data, allow_zero=self.allow_zero)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
+    def to_representation(self, value: int) -> int:
+        return int(value)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class LocalizedNameField(serializers.Field):
+    """The object's name in the request's language (read-only)."""
+
+    def __init__(self, attribute: str = "name", **kwargs: Any) -> None:
+        self.attribute = attribute
+        kwargs["read_only"] = True
+        kwargs.setdefault("source", "*")
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        return str(getattr(value, self.attribute))
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """An integer that must arrive as an integer (not "3", 3.0 or true)."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
