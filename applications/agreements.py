@@ -3,8 +3,9 @@ requests (사업변경).
 
 The government support an application commits against its call's budget is its agreed government
 amount until settlement or termination, when only what was actually paid stays committed; the partner
-firm's share is committed against its pledge the same way. Locks follow the fixed order: call,
-win-win agreement, application, agreement funding rows, change request.
+firm's share is committed against its pledge the same way; money that comes back after closing (a
+reversed payment, a recovery) is released with it (`release_returned_money`). Locks follow the fixed
+order: call, win-win agreement, application, agreement funding rows, change request.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import (
+    SETTLED_OR_ENDED_STATES,
     SOURCE_AMOUNT_FIELDS,
     AgreementFunding,
     Application,
@@ -37,6 +39,7 @@ from core.errors import Conflict, IllegalTransition, PermissionDenied, Validatio
 from core.models import User
 from core.money import MAX_KRW, format_krw
 from partners.models import WinWinAgreement
+from programs.models import Call
 from programs.rules import FundingSplit, check_split
 from programs.selectors import funding_rule_for
 
@@ -53,7 +56,7 @@ def one_month_before(day: dt.date) -> dt.date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _lock_project(application: Application) -> tuple[Any, WinWinAgreement | None, Application]:
+def lock_project(application: Application) -> tuple[Any, WinWinAgreement | None, Application]:
     """Lock call, win-win agreement (if any) and application, in that order."""
     row = Application.objects.filter(pk=application.pk).values("call_id", "partner_agreement_id").get()
     call = _lock_call(row["call_id"])
@@ -97,7 +100,7 @@ def agreement_sign(
 ) -> ProjectAgreement:
     """Sign the agreement of a selected application (selected → agreed) with the amounts it was selected
     with, one funding row per source. Officials or the workplace's regional center."""
-    _call, _winwin, app = _lock_project(application)
+    _call, _winwin, app = lock_project(application)
     _check_transition(app, action="agree", actor=actor)
     supplier = supplier or app.supplier
     if supplier is None or not supplier.is_active:
@@ -153,8 +156,22 @@ def _release_unspent(call: Any, winwin: WinWinAgreement | None, funding: dict[st
         )
 
 
+def release_returned_money(
+    call: Any, winwin: WinWinAgreement | None, app: Application, *, source: str, amount_krw: int
+) -> None:
+    """Money that comes back after a project was settled or terminated (a reversed payment, a
+    recovery) leaves its commitment too: only what was paid (net) stays committed once a project is
+    closed. The caller holds the locks of `lock_project` (call, win-win agreement, application)."""
+    if app.status not in SETTLED_OR_ENDED_STATES or amount_krw <= 0:
+        return
+    if source == FundingSource.GOVERNMENT:
+        Call.objects.filter(pk=call.pk).update(committed_krw=F("committed_krw") - amount_krw)
+    elif source == FundingSource.PARTNER and winwin is not None:
+        WinWinAgreement.objects.filter(pk=winwin.pk).update(committed_krw=F("committed_krw") - amount_krw)
+
+
 def _close_agreement(application: Application, *, actor: User, action: str, note: str) -> Application:
-    call, winwin, app = _lock_project(application)
+    call, winwin, app = lock_project(application)
     _check_transition(app, action=action, actor=actor, note=note)
     agreement = ProjectAgreement.objects.get(application=app)
     _release_unspent(call, winwin, _lock_funding(agreement))
@@ -345,7 +362,7 @@ def _apply_amounts(
 
 
 def _lock_change(change: ChangeRequest) -> tuple[Any, WinWinAgreement | None, Application, ChangeRequest]:
-    call, winwin, app = _lock_project(change.agreement.application)
+    call, winwin, app = lock_project(change.agreement.application)
     locked = ChangeRequest.objects.select_for_update().select_related("agreement").get(pk=change.pk)
     return call, winwin, app, locked
 

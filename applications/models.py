@@ -392,6 +392,11 @@ AGREEMENT_STATES = frozenset(
         S.TERMINATED,
     }
 )
+# Settled or terminated projects: only what was paid (net) stays committed against the call's budget
+# and the partner's pledge, so money that comes back later (a reversal, a recovery) is released too.
+SETTLED_OR_ENDED_STATES = frozenset({S.SETTLED, S.FOLLOW_UP, S.CLOSED, S.TERMINATED})
+# Projects whose agreement is under way: their agreed amounts stay committed.
+UNDER_WAY_STATES = frozenset({S.AGREED, S.BUILDING, S.INTERIM_CHECK, S.FINAL_INSPECTION, S.COMPLETED})
 
 
 @pghistory.track()

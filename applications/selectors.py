@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from applications.models import (
+    AGREEMENT_STATES,
     PENDING_STATES,
     SUPPORTED_STATES,
     Application,
@@ -75,7 +76,9 @@ def application_scope(user: AnyUser) -> Q | None:
             ).values("application_id")
         ) & ~Q(status=ApplicationStatus.DRAFT)
     if access.has(Role.FINANCE):
-        scope |= Q(status__in=SUPPORTED_STATES)
+        # Finance officers see every project that holds or held money: selected, under agreement,
+        # settled and terminated ones.
+        scope |= Q(status__in=SUPPORTED_STATES | AGREEMENT_STATES)
     return scope
 
 

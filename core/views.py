@@ -39,7 +39,13 @@ def run_service(
                 target = field if field in form.fields else None
                 for msg in msgs:
                     form.add_error(target, str(msg))
-            if not exc.fields or any(f not in form.fields for f in exc.fields):
+            # The summary message too, when there is nothing else to show or when it names the rule
+            # that was broken (a message of its own rather than the class's generic one).
+            if (
+                not exc.fields
+                or any(f not in form.fields for f in exc.fields)
+                or exc.message is not type(exc).default_message
+            ):
                 form.add_error(None, str(exc.message))
         else:
             messages.error(request, str(exc.message))
@@ -75,7 +81,9 @@ def home(request: HttpRequest) -> HttpResponse:
     access = user_access(request.user)
     if access.has(Role.EVALUATOR) and not access.has(Role.OFFICIAL):
         return redirect("applications:assignment-list")
-    if access.has(Role.SME, Role.OFFICIAL, Role.REGIONAL_OFFICER, Role.AUDITOR, Role.FINANCE, Role.SUPPLIER):
+    if access.has(Role.FINANCE) and not access.has(Role.OFFICIAL, Role.SME):
+        return redirect("funding:queue")
+    if access.has(Role.SME, Role.OFFICIAL, Role.REGIONAL_OFFICER, Role.AUDITOR, Role.SUPPLIER):
         return redirect("applications:list")
     if access.has(Role.PARTNER):
         return redirect("portfolio:portfolio")

@@ -41,6 +41,8 @@ from applications.models import (
     ApplicationStatus,
     FundingSource,
     ProjectAgreement,
+    SETTLED_OR_ENDED_STATES,
+    UNDER_WAY_STATES,
 )
 from core.errors import NotFound
 from core.models import User
@@ -54,10 +56,7 @@ from programs.models import Call
 AnyUser = User | AnonymousUser
 S = ApplicationStatus
 
-# Projects whose agreement is under way: their agreed amounts stay committed.
-UNDER_WAY_STATES = frozenset({S.AGREED, S.BUILDING, S.INTERIM_CHECK, S.FINAL_INSPECTION, S.COMPLETED})
-# Settled or terminated projects: only what was paid stays committed.
-CLOSED_STATES = frozenset({S.SETTLED, S.FOLLOW_UP, S.CLOSED, S.TERMINATED})
+CLOSED_STATES = SETTLED_OR_ENDED_STATES
 # Applications whose confirmed partner share is committed before an agreement exists.
 PRE_AGREEMENT_STATES = frozenset({S.DRAFT, S.SUBMITTED, S.SCREENING, S.EVALUATION, S.WAITLISTED, S.SELECTED})
 SOURCES: tuple[str, ...] = tuple(FundingSource.values)

@@ -5,7 +5,8 @@ Requested and approved amounts are held against the agreed amount of their sourc
 UPDATE (and the CHECK on `AgreementFunding`), so concurrent requests can never ask for more than was
 agreed. Payments, reversals and recoveries are ledger entries; the database moves the paid and
 recovered totals with them. Locks: the application (a new request reads its status), the
-agreement's funding row, then the request.
+agreement's funding row, then the request; a reversal or recovery first locks the call and the win-win
+agreement (in that order, as settlement does), since after closing it releases their commitment.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from applications import agreements
 from applications.models import (
     AgreementFunding,
     Application,
@@ -191,9 +193,11 @@ def disbursement_pay(*, request: DisbursementRequest, actor: User, note: str = "
 @audited
 @transaction.atomic
 def payment_reverse(*, entry: LedgerEntry, actor: User, reason: str) -> LedgerEntry:
-    """Correct an erroneous payment with a reversing entry of the same amount (never an edit)."""
+    """Correct an erroneous payment with a reversing entry of the same amount (never an edit). After
+    settlement or termination the reversed amount also leaves the call's or the partner's commitment."""
     if not can_pay(actor):
         raise PermissionDenied()
+    call, winwin, app = agreements.lock_project(entry.agreement.application)
     _funding_row(entry.agreement, entry.source)
     if entry.kind != LedgerKind.PAYMENT:
         raise ValidationFailed(_("Only a payment can be reversed."), code="not_a_payment")
@@ -203,7 +207,7 @@ def payment_reverse(*, entry: LedgerEntry, actor: User, reason: str) -> LedgerEn
         raise Conflict(_("This payment has already been reversed."), code="already_reversed")
     try:
         with transaction.atomic():
-            return LedgerEntry.objects.create(
+            reversal = LedgerEntry.objects.create(
                 agreement_id=entry.agreement_id,
                 source=entry.source,
                 kind=LedgerKind.REVERSAL,
@@ -219,6 +223,8 @@ def payment_reverse(*, entry: LedgerEntry, actor: User, reason: str) -> LedgerEn
             _("The payment cannot be reversed: less than its amount remains paid."),
             code="reversal_exceeds_paid",
         ) from exc
+    agreements.release_returned_money(call, winwin, app, source=entry.source, amount_krw=entry.amount_krw)
+    return reversal
 
 
 @audited
@@ -227,7 +233,8 @@ def recovery_record(
     *, agreement: ProjectAgreement, actor: User, source: str, amount_krw: int, reason: str
 ) -> LedgerEntry:
     """Record money recovered from the SME (환수) as a negative entry. It cannot exceed what was paid,
-    and recovered money cannot be requested again."""
+    and recovered money cannot be requested again; after settlement or termination it also leaves the
+    call's or the partner's commitment."""
     if not can_record_recovery(actor):
         raise PermissionDenied()
     if source not in FundingSource.values:
@@ -235,6 +242,7 @@ def recovery_record(
     amount = _check_amount(amount_krw)
     if not reason.strip():
         raise ValidationFailed(fields={"reason": [_("Give the legal ground and reason for the recovery.")]})
+    call, winwin, app = agreements.lock_project(agreement.application)
     row = _funding_row(agreement, source)
     if amount > row.paid_krw:
         raise Conflict(
@@ -246,7 +254,7 @@ def recovery_record(
             },
             code="recovery_exceeds_paid",
         )
-    return LedgerEntry.objects.create(
+    recovery = LedgerEntry.objects.create(
         agreement=agreement,
         source=source,
         kind=LedgerKind.RECOVERY,
@@ -255,3 +263,5 @@ def recovery_record(
         created_by=actor,
         created_at=timezone.now(),
     )
+    agreements.release_returned_money(call, winwin, app, source=source, amount_krw=amount)
+    return recovery

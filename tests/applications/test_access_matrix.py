@@ -304,6 +304,15 @@ def test_finance_officers_list_supported_projects_only(world, b_apps, finance_of
     assert listed_ids(finance_officer) == supported
 
 
+def test_finance_officers_still_see_a_terminated_project(world, b_apps, finance_officer):
+    """A terminated agreement may still hold payments to reverse or recover."""
+    supported = set(Application.objects.filter(status__in=SUPPORTED_STATES).values_list("pk", flat=True))
+    ended = min(supported)
+    Application.objects.filter(pk=ended).update(status=ApplicationStatus.TERMINATED)
+    assert Application.objects.exclude(pk__in=supported).exists()  # drafts, rejected … stay hidden
+    assert listed_ids(finance_officer) == supported
+
+
 @pytest.mark.parametrize("persona", ["partner", "other_partner", "supplier_user", "anonymous"])
 def test_outsiders_list_nothing(request, world, b_apps, persona):
     response = request.getfixturevalue(persona).api().get(f"{A}/")

@@ -6,14 +6,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from applications.models import AgreementFunding, FundingSource
 from funding.models import DisbursementRequest, DisbursementStatus, LedgerEntry
 from tests import flow
 from tests.browser.conftest import login
-
-pytestmark = pytest.mark.urls("tests.funding.test_pages")
 
 
 def test_sme_requests_finance_approves_and_pays_sme_sees_it_paid(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from applications.agreements import application_settle
+from applications.agreements import application_settle, application_terminate
 from applications.models import (
     AGREEMENT_STATES,
     Application,
@@ -20,7 +20,9 @@ from core.errors import Conflict, IllegalTransition, PermissionDenied, Validatio
 from core.money import MAX_KRW
 from funding import services as fs
 from funding.models import DisbursementStatus, LedgerEntry, LedgerKind, Tranche
+from funding.reconciliation import reconcile
 from funding.services import TRANCHE_STATES
+from programs.models import Call
 from tests.applications.support import assert_error_body
 from tests.funding.conftest import (
     SME,
@@ -487,6 +489,70 @@ def test_recovery_input_is_checked(agreement, sme_owner, finance_officer, values
         fs.recovery_record(agreement=agreement, actor=finance_officer.user, **args)
     assert field in exc.value.fields
     assert money_state() == before
+
+
+def _settled_with_paid(agreement, sme_owner, finance_officer, official, amount):
+    """Pay `amount` of government support, then complete and settle the project."""
+    entry = paid(agreement, sme_owner.user, finance_officer.user, amount)
+    set_status(agreement, S.COMPLETED)
+    application_settle(application=Application.objects.get(pk=agreement.application_id), actor=official.user)
+    return entry
+
+
+def call_committed(agreement) -> int:
+    return Call.objects.get(pk=agreement.application.call_id).committed_krw
+
+
+def test_a_recovery_after_settlement_goes_back_to_the_calls_budget(
+    agreement, sme_owner, finance_officer, official
+):
+    _settled_with_paid(agreement, sme_owner, finance_officer, official, 20 * M)
+    committed = call_committed(agreement)
+    fs.recovery_record(
+        agreement=agreement, actor=official.user, source=G, amount_krw=3 * M, reason="부정수급 환수"
+    )
+    assert call_committed(agreement) == committed - 3 * M
+    assert totals(agreement) == (32 * M, 0, 17 * M, 3 * M)
+    assert reconcile(agreement_id=agreement.pk).mismatches == []
+
+
+def test_a_reversal_after_termination_goes_back_to_the_calls_budget(
+    agreement, sme_owner, finance_officer, other_finance, official
+):
+    entry = paid(agreement, sme_owner.user, finance_officer.user, 8 * M)
+    set_status(agreement, S.BUILDING)
+    application_terminate(
+        application=Application.objects.get(pk=agreement.application_id), actor=official.user, note="폐업"
+    )
+    committed = call_committed(agreement)
+    fs.payment_reverse(entry=entry, actor=other_finance, reason="이중 지급 정정")
+    assert call_committed(agreement) == committed - 8 * M
+    assert reconcile(agreement_id=agreement.pk).mismatches == []
+
+
+def test_money_of_other_sources_coming_back_leaves_the_calls_budget_alone(
+    agreement, sme_owner, finance_officer, official
+):
+    paid(agreement, sme_owner.user, finance_officer.user, 10 * M, source=SME)
+    _settled_with_paid(agreement, sme_owner, finance_officer, official, 1 * M)
+    committed = call_committed(agreement)
+    fs.recovery_record(agreement=agreement, actor=official.user, source=SME, amount_krw=4 * M, reason="환수")
+    assert call_committed(agreement) == committed
+    assert reconcile(agreement_id=agreement.pk).mismatches == []
+
+
+def test_a_recovery_before_closing_keeps_the_commitment_until_settlement(
+    agreement, sme_owner, finance_officer, official
+):
+    paid(agreement, sme_owner.user, finance_officer.user, 10 * M)
+    committed = call_committed(agreement)
+    fs.recovery_record(agreement=agreement, actor=official.user, source=G, amount_krw=2 * M, reason="환수")
+    assert call_committed(agreement) == committed
+    set_status(agreement, S.COMPLETED)
+    application_settle(application=Application.objects.get(pk=agreement.application_id), actor=official.user)
+    # Only the 8 million won still paid stays committed.
+    assert call_committed(agreement) == committed - 32 * M + 8 * M
+    assert reconcile(agreement_id=agreement.pk).mismatches == []
 
 
 @pytest.mark.parametrize("persona", ["sme_owner", "auditor", "regional_officer"])

@@ -2,9 +2,6 @@
 the user may not see, 403 for roles); the finance queue approves, rejects and pays through the pages;
 maker-checker holds on the page too; the account number never appears in full; change requests show the
 deadline rule that refused them.
-
-This module is also the URLconf of the money tests until config/urls.py includes the money pages: the
-site's URLs plus whichever of the money modules it does not include yet.
 """
 
 from __future__ import annotations
@@ -15,7 +12,7 @@ import uuid
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import Resolver404, include, path, resolve, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -29,35 +26,11 @@ from applications.models import (
     ProjectAgreement,
 )
 from applications.services import application_transition
-from config import urls as site_urls
 from funding import services as fs
 from funding.models import DisbursementRequest, DisbursementStatus, LedgerEntry, LedgerKind
 from programs.models import Call
 from tests import factories as f
 from tests import flow
-
-
-def _site_has(namespace: str) -> bool:
-    return any(getattr(p, "namespace", None) == namespace for p in site_urls.urlpatterns)
-
-
-def _site_resolves(url: str) -> bool:
-    try:
-        resolve(url, urlconf="config.urls")
-    except Resolver404:
-        return False
-    return True
-
-
-urlpatterns = list(site_urls.urlpatterns)
-if not _site_has("agreements"):
-    urlpatterns.append(path("", include("applications.urls_agreements")))
-if not _site_has("funding"):
-    urlpatterns.append(path("", include("funding.urls")))
-if not _site_resolves("/api/v1/finance/execution/"):
-    urlpatterns.append(path("api/v1/", include("funding.api_reports_urls")))
-
-pytestmark = pytest.mark.urls(__name__)
 
 G = FundingSource.GOVERNMENT
 S = ApplicationStatus

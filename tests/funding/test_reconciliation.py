@@ -25,8 +25,6 @@ from programs.models import Call, ProgramType
 from tests import factories as f
 from tests import flow
 
-pytestmark = pytest.mark.urls("tests.funding.test_pages")
-
 G = FundingSource.GOVERNMENT
 P = FundingSource.PARTNER
 S = ApplicationStatus
