@@ -36,13 +36,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import (
+    SETTLED_OR_ENDED_STATES,
+    UNDER_WAY_STATES,
     AgreementFunding,
     Application,
     ApplicationStatus,
     FundingSource,
     ProjectAgreement,
-    SETTLED_OR_ENDED_STATES,
-    UNDER_WAY_STATES,
 )
 from core.errors import NotFound
 from core.models import User
