@@ -22,13 +22,17 @@ from django.utils import timezone
 
 from applications import services as app_services
 from applications.models import (
+    AGREEMENT_STATES,
     SUPPORTED_STATES,
     Application,
     ApplicationStatus,
     ApplicationStatusChange,
+    ChangeRequest,
+    ChangeRequestStatus,
     ConflictStatus,
     DuplicateFlag,
     EvaluatorAssignment,
+    ProjectAgreement,
 )
 from applications.selectors import application_list_for_user, cofunding_agreements_for
 from applications.workflow import TRANSITIONS
@@ -48,6 +52,7 @@ from core.models import (
 from core.roles import OrganisationKind, Role
 from core.selectors import user_access
 from demo.seed.reset import reset_seeded_data
+from funding.models import DisbursementRequest, DisbursementStatus, LedgerEntry, LedgerKind
 from funding.reconciliation import reconcile
 from partners import services as partner_services
 from partners.models import (
@@ -260,6 +265,38 @@ def test_money_reconciles_everywhere():
     assert result.calls_checked == Call.objects.count()
     assert result.winwin_checked == WinWinAgreement.objects.count()
     assert result.mismatches == []
+
+
+def test_agreements_have_money_in_every_state():
+    """The demo shows every state of the money: requests requested, approved, paid and rejected,
+    payments, reversals and recoveries, and change requests waiting, approved and rejected."""
+    assert set(DisbursementRequest.objects.values_list("status", flat=True)) == set(DisbursementStatus.values)
+    assert set(LedgerEntry.objects.values_list("kind", flat=True)) == set(LedgerKind.values)
+    assert set(ChangeRequest.objects.values_list("status", flat=True)) == set(ChangeRequestStatus.values)
+    assert set(ProjectAgreement.objects.values_list("application__status", flat=True)) == set(
+        AGREEMENT_STATES
+    )
+    assert not Application.objects.filter(status__in=AGREEMENT_STATES, agreement__isnull=True).exists()
+
+
+def test_the_demo_smes_agreement_waits_for_the_finance_officer():
+    """The `sme` login's own project: the advances paid, an interim payment waiting for approval (which
+    the `finance` login may give), another approved and waiting for payment, a change request open."""
+    agreement = ProjectAgreement.objects.get(
+        application__company__organisation__name_ko="(주)한빛정밀",
+        application__status=ApplicationStatus.BUILDING,
+    )
+    requests = DisbursementRequest.objects.filter(agreement=agreement)
+    assert set(requests.values_list("status", flat=True)) == {
+        DisbursementStatus.REQUESTED,
+        DisbursementStatus.APPROVED,
+        DisbursementStatus.PAID,
+    }
+    finance = User.objects.get(username="finance")
+    waiting = requests.get(status=DisbursementStatus.REQUESTED)
+    assert waiting.requested_by_id != finance.pk
+    assert ChangeRequest.objects.filter(agreement=agreement, status=ChangeRequestStatus.REQUESTED).exists()
+    assert reconcile(agreement_id=agreement.pk).mismatches == []
 
 
 def test_calls_have_rules_and_rubrics_adding_up_to_100():
