@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -49,7 +50,11 @@ COUNTED = [
     ("national_applications", "applications_application"),
     ("national_status_changes", "applications_applicationstatuschange"),
     ("national_evaluation_scores", "applications_evaluationscore"),
+    ("national_agreements", "applications_projectagreement"),
+    ("national_disbursement_requests", "funding_disbursementrequest"),
+    ("national_ledger_entries", "funding_ledgerentry"),
 ]
+RECONCILE_TIMEOUT = 300
 
 
 def fail(message: str) -> None:
@@ -144,6 +149,29 @@ def run_matching(params: dict[str, object], env: dict[str, str]) -> dict[str, ob
     return summary
 
 
+def run_reconcile(env: dict[str, str]) -> dict[str, dict[str, object]]:
+    """Reconcile the whole national money layer in a fresh process (`manage.py reconcile`): every
+    agreement's funding rows against the ledger and the open requests, every call's and win-win
+    agreement's commitment against its projects. The figure is the time the command reports for the
+    reconciliation itself (without Python start-up). A mismatch fails the benchmark."""
+    args = [PYTHON, "manage.py", "reconcile"]
+    print(f"[bench] reconcile national: {' '.join(args[1:])}", flush=True)
+    try:
+        done = subprocess.run(
+            args, cwd=ROOT, env=env, check=True, timeout=RECONCILE_TIMEOUT, capture_output=True, text=True
+        )
+    except subprocess.TimeoutExpired:
+        fail(f"reconcile did not finish within {RECONCILE_TIMEOUT} s.")
+    except subprocess.CalledProcessError as exc:
+        fail(f"reconcile found mismatches or failed ({exc.returncode}):\n{exc.stdout}\n{exc.stderr}")
+    found = re.search(r"\((\d+(?:\.\d+)?)s\)", done.stdout)
+    if found is None:
+        fail(f"reconcile printed no time:\n{done.stdout}")
+        raise SystemExit(1)
+    print(done.stdout, flush=True)
+    return {"reconcile_national_s": {"value": round(float(found.group(1)), 2), "unit": "s"}}
+
+
 def matching_figures(summary: dict[str, object]) -> dict[str, dict[str, object]]:
     return {
         "matching_national_s": {"value": round(float(str(summary["elapsed_s"])), 2), "unit": "s"},
@@ -202,6 +230,7 @@ def measure_all(params: dict[str, object], env: dict[str, str]) -> dict[str, dic
     for name, rows in count_rows(params).items():
         figures[name] = {"value": rows, "unit": "rows"}
     figures.update(matching_figures(run_matching(params, env)))
+    figures.update(run_reconcile(env))
     return figures
 
 

@@ -16,6 +16,11 @@ api_v1 = [
     path("", include("applications.api_agreements_urls")),
     path("", include("funding.api_urls")),
     path("", include("funding.api_reports_urls")),
+    path("", include("factories.api_urls")),
+    path("", include("factories.api_outcomes_urls")),
+    path("", include("factories.api_complexes_urls")),
+    path("", include("factories.api_aggregates_urls")),
+    path("", include("training.api_urls")),
 ]
 
 urlpatterns = [
@@ -36,4 +41,9 @@ urlpatterns = [
     path("", include("applications.urls_matching")),
     path("", include("applications.urls_agreements")),
     path("", include("funding.urls")),
+    path("", include("factories.urls")),
+    path("", include("factories.urls_outcomes")),
+    path("", include("factories.urls_complexes")),
+    path("", include("factories.urls_aggregates")),
+    path("", include("training.urls")),
 ]

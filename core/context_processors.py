@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.http import HttpRequest
@@ -53,6 +54,32 @@ def _money_items(access: Access) -> list[tuple[str, Any]]:
     return items
 
 
+def _factory_items(access: Access) -> list[tuple[str, Any]]:
+    """Factories, outcomes, complexes and training (보급·성과·인력). Each entry appears once its pages are
+    wired into the URLconf."""
+    items: list[tuple[str, Any]] = []
+
+    def add(name: str, label: Any) -> None:
+        with contextlib.suppress(NoReverseMatch):
+            items.append((reverse(name), label))
+
+    staff = (Role.OFFICIAL, Role.AUDITOR, Role.REGIONAL_OFFICER, Role.FINANCE)
+    if access.has(Role.SME):
+        add("factories:list", _("My factories"))
+        add("outcomes:list", _("My outcome reports"))
+    if access.has(*staff, Role.PARTNER):
+        add("factories:list", _("Smart factories"))
+    if access.has(Role.OFFICIAL, Role.AUDITOR, Role.REGIONAL_OFFICER):
+        add("outcomes:list", _("Outcome reports"))
+    if access.has(*staff):
+        add("complexes:list", _("Leading complexes"))
+    if access.has(Role.OFFICIAL, Role.AUDITOR):
+        add("aggregates:list", _("Historical figures"))
+    if access.has(Role.OFFICIAL, Role.AUDITOR, Role.TRAINING_PROVIDER):
+        add("training:cohort-list", _("Workforce training"))
+    return items
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -74,6 +101,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if access.has(Role.OFFICIAL, Role.AUDITOR):
         items.append((reverse("programs:target-list"), _("National targets")))
     items += _money_items(access)
+    items += _factory_items(access)
     items += _partnership_items(access)
     seen: set[str] = set()
     unique = [(url, label) for url, label in items if not (url in seen or seen.add(url))]  # type: ignore[func-returns-value]

@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     OFFICIAL = "official", _("Ministry / KOSMO official")
     FINANCE = "finance", _("Finance officer")
     AUDITOR = "auditor", _("Auditor")
+    TRAINING_PROVIDER = "training_provider", _("Training provider")
 
 
 class OrganisationKind(models.TextChoices):
@@ -23,6 +24,7 @@ class OrganisationKind(models.TextChoices):
     SUPPLIER = "supplier", _("Supplier")
     PARTNER = "partner", _("Partner firm")
     INSTITUTION = "institution", _("Cooperating institution")
+    TRAINING_PROVIDER = "training_provider", _("Training provider")
     OTHER = "other", _("Other organisation")
 
 
@@ -38,4 +40,5 @@ ROLE_ORGANISATION_KINDS: dict[str, set[str]] = {
     Role.OFFICIAL: {OrganisationKind.MINISTRY},
     Role.FINANCE: {OrganisationKind.MINISTRY},
     Role.AUDITOR: {OrganisationKind.MINISTRY, OrganisationKind.OTHER},
+    Role.TRAINING_PROVIDER: {OrganisationKind.TRAINING_PROVIDER},
 }

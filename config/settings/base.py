@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "partners",
     "applications",
     "funding",
+    "factories",
+    "training",
     "demo",
 ]
 
