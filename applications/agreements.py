@@ -190,6 +190,22 @@ def application_settle(*, application: Application, actor: User, note: str = "")
 
 @audited
 @transaction.atomic
+def application_complete(*, application: Application, actor: User, note: str = "") -> Application:
+    """Pass a project's final inspection (final_inspection → completed) under the application's row
+    lock, with its history row. Refusals: 403 (not the project's officials), 409 (not in final
+    inspection).
+
+    Pages and the API complete a project only through `factories.services.factory_record_completion`,
+    which calls this in the same transaction and records the deployed factory with it; call this
+    directly only where no factory record is wanted (tests of the money layer).
+    """
+    app = _lock(application)
+    _apply_transition(app, action="complete", actor=actor, note=note)
+    return app
+
+
+@audited
+@transaction.atomic
 def application_terminate(*, application: Application, actor: User, note: str) -> Application:
     """Terminate an agreement (협약해지) with its reason; unpaid support goes back as on settlement."""
     return _close_agreement(application, actor=actor, action="terminate", note=note)

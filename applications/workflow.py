@@ -124,6 +124,8 @@ TRANSITIONS: dict[str, Transition] = {
             S.COMPLETED,
             p.can_manage_project,
             _("Complete"),
+            # The factory record is made with it (factories.services.factory_record_completion).
+            generic=False,
         ),
         Transition(
             "settle",

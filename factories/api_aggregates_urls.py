@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401 - filled in as the API arrives
+from django.urls import path
 
-urlpatterns: list = []
+from factories import api_aggregates as api
+
+urlpatterns = [
+    path("historical-aggregates/", api.AggregateListApi.as_view(), name="api-aggregate-list"),
+    path("historical-aggregates/totals/", api.AggregateTotalsApi.as_view(), name="api-aggregate-totals"),
+    path("historical-aggregates/import/", api.AggregateImportApi.as_view(), name="api-aggregate-import"),
+]

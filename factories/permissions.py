@@ -61,3 +61,8 @@ def can_manage_complexes(user: AnyUser) -> bool:
 
 def can_import_aggregates(user: AnyUser) -> bool:
     return user_access(user).has(Role.OFFICIAL)
+
+
+def can_view_complexes(user: AnyUser) -> bool:
+    """Leading smart industrial complexes: officials, auditors, regional officers and finance see them."""
+    return user_access(user).has(Role.OFFICIAL, Role.AUDITOR, Role.REGIONAL_OFFICER, Role.FINANCE)

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401 - filled in as the pages arrive
+from django.urls import path
+
+from factories import views_aggregates as views
 
 app_name = "aggregates"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("historical-figures/", views.aggregate_list, name="list"),
+    path("historical-figures/import/", views.aggregate_import_view, name="import"),
+]

@@ -7,6 +7,7 @@ from decimal import Decimal
 from applications import services as s
 from applications.models import Application, ApplicationStatus, EvaluatorAssignment, ProjectAgreement
 from core.models import User
+from factories.models import Factory
 from partners.models import WinWinAgreement
 from programs.selectors import rubric_for
 
@@ -86,3 +87,40 @@ def sign(app: Application, official: User, **values: object) -> ProjectAgreement
 def to_agreed(app: Application, sme: User, official: User, evaluator: User) -> ProjectAgreement:
     to_selected(app, sme, official, evaluator)
     return sign(app, official)
+
+
+def to_final_inspection(app: Application, official: User, *, starts_on: object = None) -> ProjectAgreement:
+    """Sign a selected application's agreement, started `starts_on` (200 days ago unless given, so
+    that it may complete today), and take the project through build-out to its final inspection."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    start = starts_on or timezone.localdate() - dt.timedelta(days=200)
+    agreement = sign(app, official, starts_on=start, ends_on=start + dt.timedelta(days=365))  # type: ignore[operator]
+    for action in ("start_build", "start_final_inspection"):
+        s.application_transition(application=app, actor=official, action=action)
+    app.refresh_from_db()
+    return agreement
+
+
+def to_completed(
+    app: Application,
+    official: User,
+    *,
+    completed_on: object = None,
+    level: str = "L3",
+    confirming_body: str = "경기스마트제조혁신센터",
+) -> Factory:
+    """Complete a project in final inspection with the real service: its factory is recorded."""
+    from django.utils import timezone
+
+    from factories.services import factory_record_completion
+
+    return factory_record_completion(
+        application=app,
+        actor=official,
+        completed_on=completed_on or timezone.localdate(),  # type: ignore[arg-type]
+        level=level,
+        confirming_body=confirming_body,
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from celery.schedules import crontab
+
 from config.env import BASE_DIR, database_url, env, positive_int
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
@@ -174,7 +176,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Unacknowledged messages come back after this long; it must exceed the longest task (Redis broker).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 4}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # One email per overdue outcome report (the task claims each report once).
+    "send-outcome-reminders": {
+        "task": "factories.tasks.send_outcome_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
+}
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@smartfactory.example")

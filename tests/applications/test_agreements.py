@@ -87,7 +87,9 @@ def move(app: Application, actor, *actions: str) -> Application:
 
 
 def to_completed(app: Application, actor) -> Application:
-    return move(app, actor, "start_build", "start_final_inspection", "complete")
+    """Completed without a factory record (that is factories' part, tested in tests/factory_records)."""
+    move(app, actor, "start_build", "start_final_inspection")
+    return ag.application_complete(application=app, actor=actor)
 
 
 # --- signing --------------------------------------------------------------------------------------------
@@ -289,9 +291,11 @@ def test_api_sign_refusals(selected, official, sme_owner, other_sme):
 def test_build_out_steps_through_the_transition_service(agreement, official):
     app = agreement.application
     path = []
-    for action in ("start_build", "start_interim_check", "start_final_inspection", "complete"):
+    for action in ("start_build", "start_interim_check", "start_final_inspection"):
         app = move(app, official.user, action)
         path.append(app.status)
+    app = ag.application_complete(application=app, actor=official.user)
+    path.append(app.status)
     assert path == [S.BUILDING, S.INTERIM_CHECK, S.FINAL_INSPECTION, S.COMPLETED]
     actions = list(app.history.order_by("at", "id").values_list("action", flat=True))
     assert actions[-5:] == [
@@ -317,15 +321,16 @@ def test_build_out_steps_through_the_api(agreement, regional_officer, sme_owner)
         ("start_build", S.BUILDING),
         ("start_interim_check", S.INTERIM_CHECK),
         ("start_final_inspection", S.FINAL_INSPECTION),
-        ("complete", S.COMPLETED),
     ):
         response = regional_officer.api().post(url, {"action": action}, format="json")
         assert response.status_code == 200, response.content
         assert response.json()["status"] == status
-    assert_error_body(regional_officer.api().post(url, {"action": "complete"}, format="json"), 409)
+    assert_error_body(
+        regional_officer.api().post(url, {"action": "start_final_inspection"}, format="json"), 409
+    )
 
 
-@pytest.mark.parametrize("action", ["agree", "settle", "terminate"])
+@pytest.mark.parametrize("action", ["agree", "complete", "settle", "terminate"])
 def test_agreement_actions_are_not_generic(agreement, official, action):
     with pytest.raises(ValidationFailed) as exc:
         s.application_transition(application=agreement.application, actor=official.user, action=action)
@@ -337,9 +342,11 @@ def test_agreement_actions_are_not_generic(agreement, official, action):
 
 
 def test_out_of_order_steps_are_refused(agreement, official):
-    for action in ("start_interim_check", "start_final_inspection", "complete"):
+    for action in ("start_interim_check", "start_final_inspection"):
         with pytest.raises(IllegalTransition):
             s.application_transition(application=agreement.application, actor=official.user, action=action)
+    with pytest.raises(IllegalTransition):
+        ag.application_complete(application=agreement.application, actor=official.user)
     assert Application.objects.get(pk=agreement.application_id).status == S.AGREED
 
 

@@ -46,7 +46,7 @@ def apply_with_service(app: Application, action: str, actor) -> None:
     elif action in GENERIC_ACTIONS:
         s.application_transition(application=app, actor=actor, action=action, note="사유")
     else:
-        # agree / settle / terminate: their services (applications.agreements) need agreement data;
+        # agree / complete / settle / terminate: their services (applications.agreements) need agreement data;
         # from a state they do not start from the transition check refuses them before anything else.
         with transaction.atomic():
             s._apply_transition(s._lock(app), action=action, actor=actor, note="사유")
@@ -75,13 +75,13 @@ def test_the_table_covers_every_status_and_action():
         "start_build",
         "start_interim_check",
         "start_final_inspection",
-        "complete",
         "start_follow_up",
         "close",
     }
     # Signing, settling and terminating move money: they have services of their own
-    # (applications.agreements), never the generic endpoint.
-    assert {"agree", "settle", "terminate"}.isdisjoint(GENERIC_ACTIONS)
+    # (applications.agreements), never the generic endpoint. Completing records the factory with it
+    # (factories.services.factory_record_completion).
+    assert {"agree", "settle", "terminate", "complete"}.isdisjoint(GENERIC_ACTIONS)
 
 
 @pytest.mark.parametrize(("status", "action"), illegal_pairs())

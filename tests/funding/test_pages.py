@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from applications.agreements import application_complete
 from applications.models import (
     AgreementFunding,
     Application,
@@ -560,8 +561,9 @@ def test_settle_a_completed_project_from_the_application_page(
     agreement, sme_owner, official, finance_officer
 ):
     app = agreement.application
-    for action in ("start_build", "start_final_inspection", "complete"):
+    for action in ("start_build", "start_final_inspection"):
         application_transition(application=app, actor=official.user, action=action)
+    application_complete(application=app, actor=official.user)
     client = official.browser()
     detail = page(client, reverse("applications:detail", args=[app.pk])).content.decode()
     close = reverse("agreements:close", args=[agreement.pk])

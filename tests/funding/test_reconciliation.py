@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications import services as s
-from applications.agreements import application_settle
+from applications.agreements import application_complete, application_settle
 from applications.models import AgreementFunding, ApplicationStatus, FundingSource, ProjectAgreement
 from funding import services as fs
 from funding.models import DisbursementRequest
@@ -112,8 +112,9 @@ def test_selected_settled_and_cofunded_projects_reconcile(
     # A settled project keeps only what was paid committed.
     pay(agreement, sme_owner.user, finance_officer.user, other_finance, 12 * M)
     app = agreement.application
-    for action in ("start_build", "start_final_inspection", "complete"):
+    for action in ("start_build", "start_final_inspection"):
         s.application_transition(application=app, actor=official.user, action=action)
+    application_complete(application=app, actor=official.user)
     application_settle(application=app, actor=official.user)
     # A selected application not yet agreed holds its government support.
     selected = f.ApplicationFactory(call=app.call)
