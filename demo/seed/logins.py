@@ -29,9 +29,10 @@ DEMO_LOGINS = [
         "도입기업 ((주)한빛정밀)",
         "SME applicant (Hanbit Precision)",
         "신청 현황 확인, 정부 단독지원형 신청서 제출, 삼성전자 부담금 확인 후 상생형 신청서(화성공장) 제출, "
-        "삼성전자 매칭·멘토링 내역",
+        "삼성전자 매칭·멘토링 내역, 본사공장 스마트공장의 기한 지난 성과 보고 제출",
         "track applications; submit the government-only draft; submit the win-win draft (화성공장) once "
-        "Samsung confirmed its share; the Samsung match and its mentoring",
+        "Samsung confirmed its share; the Samsung match and its mentoring; file the overdue outcome report "
+        "of the main plant's smart factory",
     ),
     DemoLogin(
         "sme2",
@@ -87,9 +88,11 @@ DEMO_LOGINS = [
         Role.OFFICIAL,
         "추진단 담당자 (KOSMO, 관리자)",
         "Ministry / KOSMO official (admin)",
-        "정부 단독지원형 추가 공고 상위 N건 선정, 주관기관별 출연·매칭·멘토링 비교, /admin/",
+        "정부 단독지원형 추가 공고 상위 N건 선정, 주관기관별 출연·매칭·멘토링 비교, 성과 보고 검토, "
+        "스마트공장·수준확인·선도 스마트산단·과거 집계 조회, /admin/",
         "select the top N in the open government-only call; compare partner firms' pledges, matches "
-        "and mentoring; /admin/",
+        "and mentoring; review outcome reports; factories, level history, leading complexes and the "
+        "historical aggregates; /admin/",
     ),
     DemoLogin(
         "finance",
@@ -98,6 +101,14 @@ DEMO_LOGINS = [
         "Finance officer (KOSMO)",
         "지원 확정 과제 조회 (지급 승인은 자금 관리 기능에서 제공 예정)",
         "supported projects (payment approval arrives with the money work)",
+    ),
+    DemoLogin(
+        "trainer",
+        Role.TRAINING_PROVIDER,
+        "교육기관 (스마트공장 배움터 안산)",
+        "Training provider (Smart Factory Learning Center Ansan)",
+        "진행 중인 기수의 수료 인원 입력, 과정별 교육 실적",
+        "enter the completions of the cohorts running now; the provider's courses and cohorts",
     ),
     DemoLogin(
         "auditor",

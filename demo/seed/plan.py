@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from demo.seed import data
 from demo.seed.calls import call_titles, rubric_for, rules_for
+from demo.seed.factories import FactoryGenerator
 from demo.seed.lifecycle import (
     ALL_EXCLUSIONS,
     DUPLICATE_NOTE,
@@ -38,11 +39,15 @@ from demo.seed.records import (
     rand_between,
 )
 from demo.seed.registry import RegistryGenerator
+from demo.seed.training import plan_training
 
 
-class Generator(RegistryGenerator, LifecycleGenerator, PartnershipGenerator, MoneyGenerator):
+class Generator(
+    RegistryGenerator, LifecycleGenerator, PartnershipGenerator, MoneyGenerator, FactoryGenerator
+):
     """Builds a whole plan: registry, partnerships, calls, applications, then the finishing passes (the
-    money of the projects with an agreement among them)."""
+    money of the projects with an agreement among them, the factories the completed ones became, the
+    workforce trained)."""
 
     def call_schedule(self) -> None:
         rng = self.rng
@@ -335,6 +340,7 @@ class Generator(RegistryGenerator, LifecycleGenerator, PartnershipGenerator, Mon
         self.call_totals()
         self.stamp_registry()
         self.partnerships()
+        deployment = self.deployments()
         return Plan(
             scale=self.scale,
             seed=self.seed,
@@ -361,6 +367,8 @@ class Generator(RegistryGenerator, LifecycleGenerator, PartnershipGenerator, Mon
             ties=self.ties,
             finance=self.finance,
             projects=self.projects,
+            deployment=deployment,
+            training=plan_training(self.scale, self.seed, self.today),
         )
 
 

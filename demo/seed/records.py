@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from applications.models import ACTIVE_PROJECT_STATES, SUPPORTED_STATES, ApplicationStatus
@@ -21,6 +21,10 @@ from core.identifiers import brn_check_digit, crn_check_digit
 from demo.seed import data
 from demo.seed.money_records import PProject
 from programs.models import FundingRule, ProgramType
+
+if TYPE_CHECKING:
+    from demo.seed.factories import DeploymentPlan
+    from demo.seed.training import TrainingPlan
 
 KST = ZoneInfo("Asia/Seoul")
 S = ApplicationStatus
@@ -65,6 +69,8 @@ class Scale:
     ledger_entries: (
         int  # funding ledger entries to aim at (0: monthly interim payments, as many as that makes)
     )
+    trained_by_2022: int = 10_000  # workers trained 2017–2022 (the national target: 100,000 by 2022)
+    training_courses: int = 3  # courses per training provider (at most as many as demo.seed.training lists)
 
 
 def _years(first: int, last: int, rounds: int) -> dict[int, int]:
@@ -131,6 +137,8 @@ NATIONAL = Scale(
     mentoring_records=500_000,  # DESIGN.md §8
     finance_officers=12,
     ledger_entries=1_000_000,  # DESIGN.md §8
+    trained_by_2022=100_000,  # domain brief §5
+    training_courses=5,
 )
 
 SCALES = {s.name: s for s in (SMALL, NATIONAL)}
@@ -512,6 +520,8 @@ class Plan:
     ties: list[PTie]
     finance: list[int]  # indexes into staff of the finance officers (the demo login `finance` first)
     projects: list[PProject]  # one per application with a signed agreement, in application order
+    deployment: DeploymentPlan  # factories, level confirmations, outcome reports, complexes
+    training: TrainingPlan  # training providers' courses and cohorts
 
     def status_counts(self) -> Counter[str]:
         return Counter(a.status for a in self.apps)

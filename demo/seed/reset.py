@@ -44,6 +44,15 @@ from core.models import (
     TargetLevel,
     User,
 )
+from factories.models import (
+    ComplexWorkplace,
+    Factory,
+    HistoricalAggregate,
+    IndustrialComplex,
+    LevelConfirmation,
+    OutcomeReport,
+    OutcomeSchedule,
+)
 from funding.models import DisbursementRequest, LedgerEntry
 from partners.models import (
     Consortium,
@@ -55,8 +64,21 @@ from partners.models import (
     WinWinAgreement,
 )
 from programs.models import Call, FundingRule, NationalTarget, RubricCriterion
+from training.models import TrainingCohort, TrainingCourse, TrainingProvider
 
 SEEDED: list[type[models.Model]] = [
+    # Level confirmations and the funding ledger refuse DELETE (append-only triggers): TRUNCATE does not
+    # fire row triggers, so the reset empties them like any other table.
+    TrainingCohort,
+    TrainingCourse,
+    TrainingProvider,
+    HistoricalAggregate,
+    ComplexWorkplace,
+    IndustrialComplex,
+    OutcomeReport,
+    LevelConfirmation,
+    Factory,
+    OutcomeSchedule,
     LedgerEntry,
     DisbursementRequest,
     ChangeRequest,
@@ -189,4 +211,6 @@ def seeded_data_exists() -> bool:
         or Application.objects.exists()
         or Company.objects.exists()
         or Consortium.objects.exists()
+        or IndustrialComplex.objects.exists()
+        or TrainingProvider.objects.exists()
     )

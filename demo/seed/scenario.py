@@ -35,13 +35,24 @@ from core.models import (
     User,
 )
 from demo.seed import bulk
+from demo.seed.factories import DEPLOYMENT_TABLES, FactoryWriter
 from demo.seed.history import HistoryWriter
 from demo.seed.money_demo import MoneyDemo
 from demo.seed.money_writer import LEDGER_TRIGGER_IN_BULK, MoneyWriter
 from demo.seed.partnerships import DEMO_PARTNER, match_reasons
 from demo.seed.records import KST, OPEN_YEAR
 from demo.seed.text import progress
+from demo.seed.training import TrainingWriter
 from demo.seed.writer import NOTIFY_STATUSES
+from factories.models import (
+    ComplexWorkplace,
+    Factory,
+    HistoricalAggregate,
+    IndustrialComplex,
+    LevelConfirmation,
+    OutcomeReport,
+    OutcomeSchedule,
+)
 from funding.models import DisbursementRequest, LedgerEntry
 from partners import services as partner_services
 from partners.models import (
@@ -56,6 +67,7 @@ from partners.models import (
 )
 from programs.models import Call
 from programs.selectors import rubric_for
+from training.models import TrainingCohort, TrainingCourse, TrainingProvider
 
 # The tables loaded with COPY in bulk: their foreign keys are checked once, after the load.
 BULK_TABLES = [
@@ -80,7 +92,7 @@ BULK_TABLES = [
 LEDGER_BALANCE_TRIGGER = "funding.LedgerEntry:ledger_moves_balance"
 
 
-class Seeder(HistoryWriter, MoneyWriter, MoneyDemo):
+class Seeder(HistoryWriter, MoneyWriter, MoneyDemo, FactoryWriter, TrainingWriter):
     """Writes a plan, then plays the demo users' own activity through the services."""
 
     open_call_opens: dt.datetime  # when the open calls opened (set before the demo activity)
@@ -503,6 +515,20 @@ class Seeder(HistoryWriter, MoneyWriter, MoneyDemo):
         self.call_totals()
         self.committed_totals()
         self.log(progress("잔액·확정액 검증 balances and commitments", None, time.perf_counter() - started))
+        with (
+            bulk.triggers_set_aside(bulk.history_triggers([*DEPLOYMENT_TABLES, TrainingCohort])),
+            bulk.foreign_keys_set_aside(DEPLOYMENT_TABLES),
+        ):
+            self.step("성과 보고 일정 outcome reporting schedules", self.schedules)
+            self.step("스마트공장 smart factories", self.factories)
+            self.step("수준확인 이력 level confirmations", self.level_confirmations)
+            self.step("성과 보고 outcome reports", self.outcome_reports)
+            self.step("선도 스마트산단 industrial complexes", self.complexes)
+            self.step("교육기관·과정·기수 training providers, courses, cohorts", self.training)
+            started = time.perf_counter()
+        self.log(progress("외래키 foreign keys checked", None, time.perf_counter() - started))
+        self.sync_deployments()
+        self.step("과거 집계 historical aggregates", self.historical_aggregates)
         self.step("데모 사용자 활동 demo users' activity (services)", self.demo_activity)
         self.finish()
         started = time.perf_counter()
@@ -532,6 +558,16 @@ class Seeder(HistoryWriter, MoneyWriter, MoneyDemo):
                 DisbursementRequest,
                 LedgerEntry,
                 ChangeRequest,
+                OutcomeSchedule,
+                Factory,
+                LevelConfirmation,
+                OutcomeReport,
+                IndustrialComplex,
+                ComplexWorkplace,
+                HistoricalAggregate,
+                TrainingProvider,
+                TrainingCourse,
+                TrainingCohort,
             ]
         )
         self.log(progress("통계 갱신 ANALYZE", None, time.perf_counter() - started))

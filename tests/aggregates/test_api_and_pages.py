@@ -153,7 +153,7 @@ def test_the_list_page_for_officials_and_auditors(official, auditor, loaded):
 
 
 @pytest.mark.parametrize("persona", ["sme_owner", "regional_officer", "finance_officer"])
-def test_pages_refuse_other_roles(request, persona):
+def test_pages_refuse_other_roles(db, request, persona):
     browser = request.getfixturevalue(persona).browser()
     assert browser.get(reverse("aggregates:list")).status_code == 403
     assert browser.get(reverse("aggregates:import")).status_code == 403

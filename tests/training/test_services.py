@@ -45,7 +45,7 @@ def test_official_registers_a_provider_with_its_organisation(official):
 
 
 @pytest.mark.parametrize("persona", ["auditor", "provider_staff", "sme_owner"])
-def test_only_officials_register_providers(request, persona):
+def test_only_officials_register_providers(db, request, persona):
     actor = request.getfixturevalue(persona).user
     refused(
         PermissionDenied,

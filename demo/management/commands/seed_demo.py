@@ -30,8 +30,9 @@ from demo.seed.text import progress
 class Command(BaseCommand):
     help = (
         "데모 데이터를 만듭니다 / Seed deterministic demo data: small (about 400 applications, 8 partner "
-        "firms, seconds) or national (DESIGN.md §8: 40,000 companies, 200,000 applications, 20 partner "
-        "firms, 500,000 mentoring records, minutes)."
+        "firms, 200 smart factories, seconds) or national (DESIGN.md §8: 40,000 companies, 200,000 "
+        "applications, 20 partner firms, 500,000 mentoring records, 35,000 smart factories with their "
+        "levels and outcome reports, 100,000 workers trained by 2022, minutes)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
