@@ -269,3 +269,10 @@ def test_ids_and_years_are_never_written_with_thousands_separators(sme_owner):
     assert "2,026" not in listing
     start = sme_owner.browser().get(reverse("applications:new") + "?call=12345").content.decode()
     assert 'name="call" value="12345"' in start
+
+
+def test_the_call_page_leads_officials_to_its_outcome_schedule(official, sme_owner, open_call):
+    url = reverse("programs:call-detail", args=[open_call.pk])
+    schedule = reverse("outcomes:schedule", args=[open_call.pk])
+    assert f'href="{schedule}"' in official.browser().get(url).content.decode()
+    assert f'href="{schedule}"' not in sme_owner.browser().get(url).content.decode()
