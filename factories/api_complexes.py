@@ -182,25 +182,29 @@ class ComplexWorkplaceListApi(ListAPIView):
 
     serializer_class = MemberOutput
 
+    queryset = ComplexWorkplace.objects.none()  # for the schema; requests use the scoped selector
+
     def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
         found = complex_get_for_user(self.request.user, self.kwargs["complex_id"])
         return complex_workplaces(found)
 
 
-class WorkplaceInput(serializers.Serializer):
+class ComplexWorkplaceInput(serializers.Serializer):
     workplace_id = serializers.IntegerField(min_value=1)
 
 
 class ComplexWorkplaceAddApi(APIView):
     @extend_schema(
-        request=WorkplaceInput,
+        request=ComplexWorkplaceInput,
         responses={201: MemberOutput},
         summary="Place a workplace inside a complex (409 when it is inside one already)",
     )
     def post(self, request: Request, complex_id: int) -> Response:
         actor = acting_user(request)
         found = complex_get_for_user(request.user, complex_id)
-        data = validated(WorkplaceInput, request.data)
+        data = validated(ComplexWorkplaceInput, request.data)
         _require_manager(request)  # before looking the workplace up: a 403, never a hint about it
         workplace = workplace_get_for_user(request.user, data["workplace_id"])
         member = complex_workplace_add(complex=found, actor=actor, workplace=workplace)
@@ -246,7 +250,11 @@ class ComplexFactoryListApi(ListAPIView):
 
     serializer_class = ComplexFactoryOutput
 
+    queryset = Factory.objects.none()  # for the schema; requests use the scoped selector
+
     def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
         found = complex_get_for_user(self.request.user, self.kwargs["complex_id"])
         return complex_factories(self.request.user, found)
 

@@ -157,6 +157,13 @@ SPECTACULAR_SETTINGS = {
         "ChangeRequestStatusEnum": "applications.models.ChangeRequestStatus",
         "LedgerKindEnum": "funding.models.LedgerKind",
         "ActivityKindEnum": "partners.models.ActivityKind",
+        "ConfirmationKindEnum": "factories.models.ConfirmationKind",
+        "ClosureReasonEnum": "factories.models.ClosureReason",
+        "AggregateMetricEnum": "factories.models.AggregateMetric",
+        "TargetMetricEnum": "programs.models.TargetMetric",
+        "ProviderKindEnum": "training.models.ProviderKind",
+        "OutcomeStatusEnum": "factories.models.OutcomeStatus",
+        "FactoryOriginEnum": "factories.models.FactoryOrigin",
     },
 }
 

@@ -58,3 +58,13 @@ def test_schema_and_docs_need_a_signed_in_user(client, django_user_model, url):
     if url == "/api/docs/":
         assert b"swagger" in response.content.lower()
         assert b"cdn" not in response.content.lower()
+
+
+def test_the_schema_generates_without_warnings(tmp_path):
+    """A warning (an unresolvable queryset, a name collision) means an incorrect schema: the command
+    fails on any, as `check --deploy` in CI does."""
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    assert target.stat().st_size > 10_000
