@@ -53,6 +53,10 @@ COUNTED = [
     ("national_agreements", "applications_projectagreement"),
     ("national_disbursement_requests", "funding_disbursementrequest"),
     ("national_ledger_entries", "funding_ledgerentry"),
+    ("national_factories", "factories_factory"),
+    ("national_level_confirmations", "factories_levelconfirmation"),
+    ("national_outcome_reports", "factories_outcomereport"),
+    ("national_training_cohorts", "training_trainingcohort"),
 ]
 RECONCILE_TIMEOUT = 300
 
