@@ -21,6 +21,7 @@ api_v1 = [
     path("", include("factories.api_complexes_urls")),
     path("", include("factories.api_aggregates_urls")),
     path("", include("training.api_urls")),
+    path("", include("kpi.api_urls")),
 ]
 
 urlpatterns = [
@@ -46,4 +47,5 @@ urlpatterns = [
     path("", include("factories.urls_complexes")),
     path("", include("factories.urls_aggregates")),
     path("", include("training.urls")),
+    path("", include("kpi.urls")),
 ]

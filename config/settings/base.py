@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "funding",
     "factories",
     "training",
+    "kpi",
     "demo",
 ]
 

@@ -1,0 +1,1 @@
+"""The metric modules; importing this package registers every metric (see kpi.registry)."""
