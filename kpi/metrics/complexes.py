@@ -1,0 +1,1 @@
+"""KPI metrics: complexes (registered on import)."""

@@ -1,0 +1,1 @@
+"""KPI metrics: deployments (registered on import)."""

@@ -1,0 +1,1 @@
+"""KPI metrics: funnel (registered on import)."""

@@ -1,0 +1,1 @@
+"""KPI metrics: money (registered on import)."""

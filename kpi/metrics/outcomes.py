@@ -1,0 +1,1 @@
+"""KPI metrics: outcomes (registered on import)."""

@@ -1,0 +1,1 @@
+"""KPI metrics: partners (registered on import)."""

@@ -1,0 +1,1 @@
+"""KPI metrics: quality (registered on import)."""

@@ -1,0 +1,1 @@
+"""KPI metrics: training (registered on import)."""
