@@ -86,6 +86,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": [], "user_roles": []}
     access = user_access(user)
     items: list[tuple[str, Any]] = []
+    # The KPI dashboard first, for every role that has one (kpi.permissions.dashboard_scope).
+    if access.has(Role.OFFICIAL, Role.AUDITOR, Role.FINANCE, Role.REGIONAL_OFFICER, Role.PARTNER, Role.SME):
+        with contextlib.suppress(NoReverseMatch):
+            items.append((reverse("kpi:dashboard"), _("Dashboard")))
     if access.has(Role.SME):
         items += [
             (reverse("applications:list"), _("My applications")),

@@ -81,6 +81,9 @@ def home(request: HttpRequest) -> HttpResponse:
     access = user_access(request.user)
     if access.has(Role.EVALUATOR) and not access.has(Role.OFFICIAL):
         return redirect("applications:assignment-list")
+    if access.has(Role.OFFICIAL, Role.AUDITOR):
+        # The ministry starts from where the program stands (the KPI dashboard).
+        return redirect("kpi:dashboard")
     if access.has(Role.FINANCE) and not access.has(Role.OFFICIAL, Role.SME):
         return redirect("funding:queue")
     if access.has(Role.SME, Role.OFFICIAL, Role.REGIONAL_OFFICER, Role.AUDITOR, Role.SUPPLIER):

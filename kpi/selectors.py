@@ -79,7 +79,9 @@ def _sum_rows(snapshot_id: int, code: str, group_by: Sequence[str], filters: Map
         rows = cursor.fetchall()
     out = []
     for row in rows:
-        *keys, total, provisional = row
+        *raw_keys, total, provisional = row
+        # A raw cursor returns jsonb as text (Django turns psycopg's JSON parsing off).
+        keys = [json.loads(k) if isinstance(k, str) else k for k in raw_keys]
         if total is None and not group_by:
             total = Decimal(0)
         out.append(Row(dict(zip(group_by, keys, strict=True)), total, bool(provisional)))
@@ -100,7 +102,11 @@ def _exact_rows(
     with connection.cursor() as cursor:
         cursor.execute(sql, [snapshot_id, code, json.dumps(dict(filters)), keys or None])
         rows = cursor.fetchall()
-    out = [Row({d: dims.get(d) for d in group_by}, value, bool(prov)) for dims, value, prov in rows]
+    # A raw cursor returns jsonb as text (Django turns psycopg's JSON parsing off).
+    parsed = [
+        (json.loads(dims) if isinstance(dims, str) else dims, value, prov) for dims, value, prov in rows
+    ]
+    out = [Row({d: dims.get(d) for d in group_by}, value, bool(prov)) for dims, value, prov in parsed]
     return sorted(out, key=lambda r: tuple(str(r.dims[d]) for d in group_by))
 
 

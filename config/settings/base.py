@@ -190,6 +190,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "factories.tasks.send_outcome_reminders",
         "schedule": crontab(hour=9, minute=0),
     },
+    # The live KPI snapshot dashboards read (kpi.snapshots.snapshot_refresh).
+    "refresh-live-kpis": {
+        "task": "kpi.tasks.refresh_live_kpis",
+        "schedule": crontab(minute="*/10"),
+    },
+    # The official monthly KPI snapshot as of the last day of the previous month (CELERY_TIMEZONE is
+    # Asia/Seoul, so 06:00 KST on the 1st).
+    "freeze-monthly-kpis": {
+        "task": "kpi.tasks.freeze_monthly_kpis",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+    },
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -11,7 +11,7 @@ import itertools
 import random
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -141,7 +141,30 @@ NATIONAL = Scale(
     training_courses=5,
 )
 
-SCALES = {s.name: s for s in (SMALL, NATIONAL)}
+# Twice the national data set, for the benchmark only (`make bench`: does a dashboard figure stay as fast
+# when the program doubles?): twice the registry, applications, mentoring records, ledger entries and
+# workers trained, twice the calls a year (so each call keeps its national size), twice the staff.
+NATIONAL2X = replace(
+    NATIONAL,
+    name="national2x",
+    companies=2 * NATIONAL.companies,
+    workplaces=2 * NATIONAL.workplaces,
+    suppliers=2 * NATIONAL.suppliers,
+    applications=2 * NATIONAL.applications,
+    evaluators=2 * NATIONAL.evaluators,
+    officers_per_center=2 * NATIONAL.officers_per_center,
+    officials=2 * NATIONAL.officials,
+    rounds={
+        program: {year: 2 * rounds for year, rounds in years.items()}
+        for program, years in NATIONAL.rounds.items()
+    },
+    mentoring_records=2 * NATIONAL.mentoring_records,
+    finance_officers=2 * NATIONAL.finance_officers,
+    ledger_entries=2 * NATIONAL.ledger_entries,
+    trained_by_2022=2 * NATIONAL.trained_by_2022,
+)
+
+SCALES = {s.name: s for s in (SMALL, NATIONAL, NATIONAL2X)}
 OPEN_YEAR = 2026
 
 

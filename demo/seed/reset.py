@@ -54,6 +54,7 @@ from factories.models import (
     OutcomeSchedule,
 )
 from funding.models import DisbursementRequest, LedgerEntry
+from kpi.models import Snapshot, Value
 from partners.models import (
     Consortium,
     Match,
@@ -68,7 +69,9 @@ from training.models import TrainingCohort, TrainingCourse, TrainingProvider
 
 SEEDED: list[type[models.Model]] = [
     # Level confirmations and the funding ledger refuse DELETE (append-only triggers): TRUNCATE does not
-    # fire row triggers, so the reset empties them like any other table.
+    # fire row triggers, so the reset empties them like any other table (official KPI snapshots too).
+    Value,
+    Snapshot,
     TrainingCohort,
     TrainingCourse,
     TrainingProvider,

@@ -18,6 +18,8 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, Q, Sum
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from applications import services as app_services
@@ -713,3 +715,20 @@ def test_reset_empties_the_partnership_tables_too():
 def test_seeding_again_without_reset_is_refused():
     with pytest.raises(CommandError):
         call_command("seed_demo", scale="small", seed=42, verbosity=0)
+
+
+def test_the_dashboards_have_figures_and_the_official_lands_on_them():
+    from kpi.models import Snapshot, SnapshotKind
+    from kpi.selectors import current_snapshot, total
+
+    live = current_snapshot()
+    assert live is not None
+    official = Snapshot.objects.get(kind=SnapshotKind.OFFICIAL)
+    assert official.as_of < live.as_of
+    # Every seeded factory counted outside the imported years, plus the imported figures.
+    assert total(live, "deployments") > 25_039
+    client = Client()
+    client.force_login(User.objects.get(username="official"))
+    response = client.get("/")
+    assert response["Location"] == reverse("kpi:dashboard")
+    assert client.get(response["Location"]).status_code == 200

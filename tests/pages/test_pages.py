@@ -17,10 +17,11 @@ def test_login_page_and_redirect_for_anonymous(anonymous):
     assert reverse("login") in response["Location"]
 
 
-def test_home_sends_each_role_to_its_work(sme_owner, official, evaluator, partner, finance_officer):
+def test_home_sends_each_role_to_its_work(sme_owner, official, auditor, evaluator, partner, finance_officer):
     assert finance_officer.browser().get("/")["Location"] == reverse("funding:queue")
     assert sme_owner.browser().get("/")["Location"] == reverse("applications:list")
-    assert official.browser().get("/")["Location"] == reverse("applications:list")
+    assert official.browser().get("/")["Location"] == reverse("kpi:dashboard")
+    assert auditor.browser().get("/")["Location"] == reverse("kpi:dashboard")
     assert evaluator.browser().get("/")["Location"] == reverse("applications:assignment-list")
     assert partner.browser().get("/")["Location"] == reverse("portfolio:portfolio")
 

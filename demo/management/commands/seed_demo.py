@@ -1,4 +1,4 @@
-"""`manage.py seed_demo --scale small|national --seed N [--reset]`: deterministic demo data.
+"""`manage.py seed_demo --scale small|national|national2x --seed N [--reset]`: deterministic demo data.
 
 The same seed on the same day gives the same rows (ids included after --reset). Everything is written in
 one transaction: a failure leaves the database as it was.
@@ -25,6 +25,8 @@ from demo.seed.report import print_report
 from demo.seed.reset import reset_seeded_data, seeded_data_exists
 from demo.seed.scenario import Seeder
 from demo.seed.text import progress
+from kpi.snapshots import snapshot_freeze_monthly, snapshot_refresh
+from kpi.tasks import previous_month_end
 
 
 class Command(BaseCommand):
@@ -32,7 +34,8 @@ class Command(BaseCommand):
         "데모 데이터를 만듭니다 / Seed deterministic demo data: small (about 400 applications, 8 partner "
         "firms, 200 smart factories, seconds) or national (DESIGN.md §8: 40,000 companies, 200,000 "
         "applications, 20 partner firms, 500,000 mentoring records, 35,000 smart factories with their "
-        "levels and outcome reports, 100,000 workers trained by 2022, minutes)."
+        "levels and outcome reports, 100,000 workers trained by 2022, minutes) or national2x (twice "
+        "national, for `make bench` only)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -59,7 +62,10 @@ class Command(BaseCommand):
         log(f"데모 데이터 생성 / Seeding demo data: scale={scale.name} seed={seed} today={today.isoformat()}")
         # The services queue a notification per status change; they find nothing to send (the seed marks
         # its rows as notified), so keep the task runner's log lines out of the output.
-        quiet = {name: logging.getLogger(name) for name in ("celery.app.trace", "kombu.connection")}
+        quiet = {
+            name: logging.getLogger(name)
+            for name in ("celery.app.trace", "kombu.connection", "kpi.snapshots")
+        }
         levels = {name: logger.level for name, logger in quiet.items()}
         for logger in quiet.values():
             logger.setLevel(logging.ERROR)
@@ -70,6 +76,7 @@ class Command(BaseCommand):
         gc.disable()
         try:
             self.seed(scale, seed, today, reset=options["reset"], log=log)
+            self.compute_kpis(today, log)
         finally:
             if collecting:
                 gc.enable()
@@ -78,6 +85,15 @@ class Command(BaseCommand):
         print_report(log)
         log("")
         log(f"완료 / Done in {time.perf_counter() - started:.1f} s")
+
+    def compute_kpis(self, today: dt.date, log: Callable[[str], None]) -> None:
+        """The dashboards' figures: last month's official snapshot (as the monthly beat task would have
+        frozen it) and the live one. After the seed's commit, so they read the seeded data."""
+        t = time.perf_counter()
+        official = User.objects.get(username="official")
+        snapshot_freeze_monthly(actor=official, as_of=previous_month_end(today))
+        snapshot_refresh(actor=official)
+        log(progress("성과지표 KPI snapshots (official + live)", None, time.perf_counter() - t))
 
     def seed(
         self, scale: Scale, seed: int, today: dt.date, *, reset: bool, log: Callable[[str], None]
