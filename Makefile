@@ -69,7 +69,7 @@ check-deploy: install ## Django's deployment checks against production settings
 	 DJANGO_ALLOWED_HOSTS=smartfactory.example.go.kr \
 	 $(PY) manage.py check --deploy --fail-level WARNING
 
-bench: install ## Seed national scale into its own database and record figures in bench/results.json
+bench: install ## Seed national (and double national) scale into their own databases; record figures in bench/results.json
 	@$(PY) bench/run_bench.py
 
 worker: install ## Run a Celery worker (needs CELERY_BROKER_URL)

@@ -40,16 +40,17 @@ def _change_sql(stem: str, kind: str) -> str:
 # `{changes}` is filled from the constant OUTCOME_MEASURES only; the values are query parameters.
 _SQL_TEMPLATE = """
 WITH ch AS (
-    SELECT f.completion_year AS year, f.program_type, m.measure, m.change
+    SELECT f.completion_year AS year, f.program_type, k.code AS industry, m.measure, m.change
       FROM factories_outcomereport o
       JOIN factories_factory f ON f.id = o.factory_id
+      JOIN core_ksicdivision k ON k.id = f.ksic_id
      CROSS JOIN LATERAL (VALUES {changes}) AS m(measure, change)
      WHERE o.status = %s AND o.reviewed_at < %s AND m.change IS NOT NULL
 )
-SELECT measure, year, program_type, GROUPING(year), GROUPING(program_type),
+SELECT measure, year, program_type, industry, GROUPING(year), GROUPING(program_type), GROUPING(industry),
        percentile_cont(0.5) WITHIN GROUP (ORDER BY change::float8), AVG(change)
   FROM ch
- GROUP BY GROUPING SETS ((measure), (measure, year), (measure, program_type))
+ GROUP BY GROUPING SETS ((measure), (measure, year), (measure, program_type), (measure, industry))
 """
 
 
@@ -80,10 +81,12 @@ def _round(value: Any) -> Decimal:
 
 def _cells(as_of: dt.date, which: str) -> list[Cell]:
     cells = []
-    for measure, year, program_type, no_year, no_type, median, mean in _rows(as_of):
+    for measure, year, program_type, industry, no_year, no_type, no_industry, median, mean in _rows(as_of):
         dims: dict[str, Any] = {"measure": measure}
         if not no_year:
             dims["year"] = year
+        if not no_industry:
+            dims["industry"] = industry
         if not no_type:
             if not program_type:  # a self-built factory has no program type: only in the totals
                 continue
@@ -117,17 +120,17 @@ def compute_accepted(as_of: dt.date) -> list[Cell]:
     ]
 
 
-EXACT = (("measure",), ("measure", "year"), ("measure", "program_type"))
+EXACT = (("measure",), ("measure", "year"), ("measure", "program_type"), ("measure", "industry"))
 _WORDS_EN = (
     "over the outcome reports accepted by the as-of date: relative change in percent for "
     "productivity, defect rate, cost, on-time delivery and sales (baseline above zero), absolute "
     "change for employment and accidents; by measure, by measure and the factory's completion year "
-    "('year', the cohort), and by measure and program type."
+    "('year', the cohort), by measure and program type, and by measure and industry (KSIC division)."
 )
 _WORDS_KO = (
     "기준일까지 확인(승인)된 성과 보고의 도입 전 대비 후 변화: "
     "생산성·불량률·원가·납기준수율·매출은 증감률(%), "
-    "고용·산업재해는 증감 수. 지표별, 지표×준공연도(코호트), 지표×사업유형."
+    "고용·산업재해는 증감 수. 지표별, 지표×준공연도(코호트), 지표×사업유형, 지표×업종."
 )
 
 register(
@@ -138,7 +141,7 @@ register(
         unit="percent",
         definition_ko="중앙값. " + _WORDS_KO,
         definition_en="The median change " + _WORDS_EN,
-        breakdowns=("measure", "year", "program_type"),
+        breakdowns=("measure", "year", "program_type", "industry"),
         aggregation="exact",
         exact_breakdowns=EXACT,
         compute=compute_median,
@@ -155,7 +158,7 @@ register(
         unit="percent",
         definition_ko="평균. " + _WORDS_KO,
         definition_en="The mean change " + _WORDS_EN,
-        breakdowns=("measure", "year", "program_type"),
+        breakdowns=("measure", "year", "program_type", "industry"),
         aggregation="exact",
         exact_breakdowns=EXACT,
         compute=compute_mean,

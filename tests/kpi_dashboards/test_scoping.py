@@ -96,7 +96,9 @@ def test_sme_sees_only_its_own_projects(world, sme_owner, other_sme):
     assert {row["factory_id"] for row in payload["outcomes"]} == {world.a_factories[0].pk}
     productivity = next(row for row in payload["outcomes"] if row["measure"] == "productivity")
     assert productivity["change"] == 30.0
-    # The median (of both companies' reports: +30 % and +10 %) is an aggregate, not a foreign row.
+    # The median of its industry (both companies' reports: +30 % and +10 %) is an aggregate, not a
+    # foreign row.
+    assert payload["median_basis"] == "industry"
     assert productivity["median"] == 20
     foreign = {fac.pk for fac in world.b_factories}
     assert not foreign & {fac["id"] for fac in payload["factories"]}

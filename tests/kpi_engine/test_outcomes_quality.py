@@ -130,7 +130,7 @@ def test_outcome_effects_exact_cells(pool, data):
             if r["status"] == OutcomeStatus.ACCEPTED and timezone.localdate(r["reviewed_at"]) <= as_of
         ]
         factory_of = {x.pk: x for x in factories}
-        changes: list[tuple[str, int, str, Decimal]] = []
+        changes: list[tuple[str, int, str, Decimal, str]] = []
         for r in accepted:
             fac = factory_of[r["factory_id"]]
             for stem in (s for s, _l, _k in OUTCOME_MEASURES):
@@ -143,7 +143,7 @@ def test_outcome_effects_exact_cells(pool, data):
                     change = (Decimal(after) - Decimal(before)) * 100 / Decimal(before)
                 else:
                     change = Decimal(after - before)
-                changes.append((stem, fac.completion_year, fac.program_type, change))
+                changes.append((stem, fac.completion_year, fac.program_type, change, fac.ksic.code))
 
         def expected(keyfn, reducer):
             groups: dict[tuple, list[Decimal]] = {}
@@ -164,6 +164,7 @@ def test_outcome_effects_exact_cells(pool, data):
                 (("measure",), lambda c: (c[0],)),
                 (("measure", "year"), lambda c: (c[0], c[1])),
                 (("measure", "program_type"), lambda c: (c[0], c[2]) if c[2] else None),
+                (("measure", "industry"), lambda c: (c[0], c[4])),
             ):
                 got = {
                     tuple(r.dims[d] for d in group_by): r.value
