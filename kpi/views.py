@@ -233,7 +233,8 @@ def _board(request: HttpRequest) -> UserDashboard:
 
 
 def _filter_choices(board: UserDashboard) -> list[dict[str, Any]]:
-    """The filter selects of the page: year, region, program type, level, partner firm, firm size."""
+    """The filter selects of the page: year, quarter, region, program type, origin, level, industry,
+    partner firm, firm size. Every other breakdown of the registry works as a GET parameter too."""
     scope = board.scope
     as_of_year = board.snapshot.as_of.year if board.snapshot else 2026
     years = [(y, str(y)) for y in range(as_of_year, 2013, -1)]
@@ -247,9 +248,16 @@ def _filter_choices(board: UserDashboard) -> list[dict[str, Any]]:
         partners = Organisation.objects.filter(kind=OrganisationKind.PARTNER, is_active=True)
     selects: list[tuple[str, str, list[tuple[Any, str]]]] = [
         ("year", _("Year"), list(years)),
+        ("quarter", _("Quarter"), [(q, f"{q}/4") for q in range(1, 5)]),
         ("region", _("Region"), [(r.slug, r.name) for r in regions]),
         ("program_type", _("Program type"), [(k, str(v)) for k, v in ProgramType.choices]),
+        ("origin", _("Origin"), [(k, str(v)) for k, v in FactoryOrigin.choices]),
         ("level", _("Level"), [(lv.code, lv.name) for lv in Level.objects.order_by("rank")]),
+        (
+            "industry",
+            _("Industry"),
+            [(k.code, f"{k.code} {k.name}") for k in KsicDivision.objects.order_by("code")],
+        ),
         ("partner", _("Partner firm"), [(o.pk, o.name) for o in partners.order_by("name_ko")]),
         (
             "size",

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from factories.models import Factory
 from kpi.dashboards import national_summary
 from kpi.exports import chart_table, xlsx_bytes
 from kpi.models import Snapshot, SnapshotKind
@@ -234,3 +235,29 @@ def test_navigation_puts_the_dashboard_first(world, official, partner, sme_owner
 def test_home_sends_officials_and_auditors_to_the_dashboard(official, auditor):
     assert official.browser().get("/")["Location"] == reverse("kpi:dashboard")
     assert auditor.browser().get("/")["Location"] == reverse("kpi:dashboard")
+
+
+def test_the_page_filters_by_quarter_industry_and_origin_too(world, official, other_sme):
+    """The page offers a select for each of these breakdowns, and each narrows the figures exactly."""
+    page = official.browser().get(reverse("kpi:dashboard")).content.decode()
+    for name in (
+        "year",
+        "quarter",
+        "region",
+        "program_type",
+        "origin",
+        "level",
+        "industry",
+        "partner",
+        "size",
+    ):
+        assert f'name="{name}"' in page, name
+    api = official.api()
+    assert card(api.get(DASHBOARD).json(), "deployments")["value"] == 6
+    assert card(api.get(DASHBOARD, {"origin": "self_built"}).json(), "deployments")["value"] == 1
+    assert card(api.get(DASHBOARD, {"quarter": 2}).json(), "deployments")["value"] == 6  # all in June
+    assert card(api.get(DASHBOARD, {"quarter": 1}).json(), "deployments")["value"] in (0, None)
+    industry = other_sme.workplace.ksic.code
+    expected = Factory.objects.filter(counted=True, ksic__code=industry).count()
+    assert expected >= 4
+    assert card(api.get(DASHBOARD, {"industry": industry}).json(), "deployments")["value"] == expected
