@@ -92,4 +92,6 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("portfolio:portfolio")
     if access.has(Role.INSTITUTION):
         return redirect("partners:agreement-list")
+    if access.has(Role.TRAINING_PROVIDER):
+        return redirect("training:cohort-list")
     return render(request, "core/welcome.html", {"register_url": reverse("companies:register")})

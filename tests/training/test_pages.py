@@ -186,3 +186,7 @@ def test_officials_manage_providers_and_courses(official, provider, course, prov
         ("training:course-edit", [course.pk]),
     ):
         get(provider_staff, name, *args, status=403)
+
+
+def test_a_training_provider_lands_on_the_cohorts(provider_staff):
+    assert provider_staff.browser().get("/")["Location"] == reverse("training:cohort-list")
