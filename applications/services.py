@@ -53,7 +53,7 @@ from core.errors import Conflict, IllegalTransition, PermissionDenied, Validatio
 from core.models import Level, Membership, TargetLevel, User
 from core.money import MAX_KRW, format_krw
 from core.roles import Role
-from core.selectors import user_access
+from core.selectors import member_emails, user_access
 from partners.models import COFUNDING_MATCH_STATES, AgreementStatus, Match, WinWinAgreement
 from programs.models import Call, CallStatus
 from programs.selectors import rubric_for
@@ -853,17 +853,7 @@ def status_change_notify(*, change_id: int) -> bool:
             "application__call", "application__company__organisation"
         ).get(pk=change_id)
         app = change.application
-        recipients = list(
-            User.objects.filter(
-                is_active=True,
-                memberships__organisation_id=app.company.organisation_id,
-                memberships__role=Role.SME,
-                memberships__is_active=True,
-            )
-            .exclude(email="")
-            .values_list("email", flat=True)
-            .distinct()
-        )
+        recipients = member_emails(app.company.organisation_id, Role.SME)
         if not recipients:
             return True
         parts = []

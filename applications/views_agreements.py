@@ -13,7 +13,6 @@ from typing import Any, TypeVar
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
@@ -51,10 +50,9 @@ from applications.selectors import (
 from companies.selectors import supplier_list_for_user
 from core.errors import ApplicationError, NotFound
 from core.errors import PermissionDenied as ServicePermissionDenied
-from core.models import User
 from core.roles import Role
 from core.selectors import user_access
-from core.views import run_service
+from core.views import require, run_service, signed_in_user
 from programs.models import Call
 
 T = TypeVar("T")
@@ -64,17 +62,6 @@ CHANGE_BADGES = {
     ChangeRequestStatus.APPROVED: "bg-success",
     ChangeRequestStatus.REJECTED: "bg-light-danger",
 }
-
-
-def _user(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise PermissionDenied
-    return request.user
-
-
-def _require(condition: bool) -> None:
-    if not condition:
-        raise PermissionDenied
 
 
 def agreement_page_url(agreement: ProjectAgreement) -> str:
@@ -117,8 +104,8 @@ def run_form_service(
 def agreement_sign_view(request: HttpRequest, application_id: int) -> HttpResponse:
     """Sign the agreement of a selected application: officials, or the workplace's regional center."""
     app = application_get_for_user(request.user, application_id)
-    user = _user(request)
-    _require(can_manage_project(user, app))
+    user = signed_in_user(request)
+    require(can_manage_project(user, app))
     if app.status != ApplicationStatus.SELECTED:
         agreement = ProjectAgreement.objects.filter(application=app).first()
         if agreement is not None:
@@ -189,9 +176,9 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 def change_request_new(request: HttpRequest, agreement_id: int) -> HttpResponse:
     """The SME files a change request (사업변경 신청) for its agreement."""
     agreement = agreement_get_for_user(request.user, agreement_id)
-    user = _user(request)
+    user = signed_in_user(request)
     app = agreement.application
-    _require(is_applicant(user, app))
+    require(is_applicant(user, app))
     if app.status not in CHANGEABLE_STATES:
         messages.error(
             request, _("The agreement can be changed only between signing and the final inspection.")
@@ -228,7 +215,7 @@ def change_request_new(request: HttpRequest, agreement_id: int) -> HttpResponse:
 @login_required
 def change_request_list(request: HttpRequest) -> HttpResponse:
     """Change requests to decide (officials) or to follow (regional centers, finance, auditors)."""
-    _require(user_access(request.user).has(Role.OFFICIAL, Role.REGIONAL_OFFICER, Role.AUDITOR, Role.FINANCE))
+    require(user_access(request.user).has(Role.OFFICIAL, Role.REGIONAL_OFFICER, Role.AUDITOR, Role.FINANCE))
     changes = change_request_list_for_user(request.user).select_related(
         "agreement__application__company__organisation", "new_supplier__organisation"
     )
@@ -249,7 +236,7 @@ def change_request_list(request: HttpRequest) -> HttpResponse:
 def change_request_decide(request: HttpRequest, change_id: int) -> HttpResponse:
     """An official approves (the agreement changes) or rejects (with a note) a change request."""
     change = change_request_get_for_user(request.user, change_id)
-    user = _user(request)
+    user = signed_in_user(request)
     agreement = change.agreement
     back = _next_or(request, agreement_page_url(agreement))
     form = DecisionForm(request.POST)
@@ -273,7 +260,7 @@ def change_request_decide(request: HttpRequest, change_id: int) -> HttpResponse:
 def agreement_close(request: HttpRequest, agreement_id: int) -> HttpResponse:
     """Settle a completed project (정산) or terminate the agreement (협약해지, with its reason)."""
     agreement = agreement_get_for_user(request.user, agreement_id)
-    user = _user(request)
+    user = signed_in_user(request)
     back = _next_or(request, agreement_page_url(agreement))
     action = request.POST.get("action", "")
     note = request.POST.get("note", "")[:5_000]

@@ -89,6 +89,23 @@ def forget_access(user: User) -> None:
         del user._access_cache
 
 
+def member_emails(organisation_id: int, role: str) -> list[str]:
+    """The email addresses of the active users holding `role` in the organisation (for notifications),
+    each once, in order."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation_id=organisation_id,
+            memberships__role=role,
+            memberships__is_active=True,
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+        .order_by("email")
+    )
+
+
 def membership_list_for_user(user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user, is_active=True).select_related("organisation")
 

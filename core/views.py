@@ -16,11 +16,25 @@ from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError, NotFound, PermissionDenied
 from core.forms import SignupForm
+from core.models import User
 from core.roles import Role
 from core.selectors import user_access
 from core.services import user_create
 
 T = TypeVar("T")
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The signed-in user of a view behind login_required (403 if, against that, there is none)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied()
+    return request.user
+
+
+def require(condition: bool) -> None:
+    """Refuse the page with 403 unless the permission predicate holds."""
+    if not condition:
+        raise PermissionDenied()
 
 
 def run_service(

@@ -31,7 +31,7 @@ from core.errors import Conflict, IllegalTransition, PermissionDenied, Validatio
 from core.models import User
 from core.money import MAX_KRW
 from core.roles import Role
-from core.selectors import user_access
+from core.selectors import member_emails, user_access
 from factories.models import (
     OUTCOME_MEASURES,
     Factory,
@@ -362,18 +362,7 @@ def outcome_reminder_send(*, report_id: int, today: dt.date | None = None) -> bo
             pk=report_id
         )
         factory = report.factory
-        recipients = list(
-            User.objects.filter(
-                is_active=True,
-                memberships__organisation_id=factory.company.organisation_id,
-                memberships__role=Role.SME,
-                memberships__is_active=True,
-            )
-            .exclude(email="")
-            .values_list("email", flat=True)
-            .distinct()
-            .order_by("email")
-        )
+        recipients = member_emails(factory.company.organisation_id, Role.SME)
         if not recipients:
             return True
         values = {

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,10 +20,9 @@ from django.utils.translation import gettext as _
 from applications.models import ApplicationStatus
 from applications.selectors import application_get_for_user
 from core.forms import apply_krds_classes
-from core.models import User
 from core.roles import Role
 from core.selectors import user_access
-from core.views import run_service
+from core.views import require, run_service, signed_in_user
 from factories.forms import ClosureForm, CompletionForm, FactoryFilter, LevelConfirmationForm
 from factories.models import Factory
 from factories.permissions import (
@@ -56,17 +54,6 @@ REGISTER_ROLES = (
 )
 
 
-def _user(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise DjangoPermissionDenied
-    return request.user
-
-
-def _require(condition: bool) -> None:
-    if not condition:
-        raise DjangoPermissionDenied
-
-
 def factory_url(factory: Factory) -> str:
     return reverse("factories:detail", args=[factory.pk])
 
@@ -75,8 +62,8 @@ def factory_url(factory: Factory) -> str:
 def factory_list(request: HttpRequest) -> HttpResponse:
     """The factory register: filters, totals of what is filtered (counted, active, closed, sunk
     support) and one page of factories."""
-    user = _user(request)
-    _require(user_access(user).has(*REGISTER_ROLES))
+    user = signed_in_user(request)
+    require(user_access(user).has(*REGISTER_ROLES))
     filterset = FactoryFilter(request.GET, queryset=factory_register_for_user(user), request=request)
     apply_krds_classes(filterset.form)
     valid = filterset.is_valid()
@@ -98,7 +85,7 @@ def factory_detail(request: HttpRequest, factory_id: int) -> HttpResponse:
     """A factory: where and what it is, how it counts, its support (sunk once closed) and its
     workplace's level history."""
     factory = factory_get_for_user(request.user, factory_id)
-    user = _user(request)
+    user = signed_in_user(request)
     history = list(workplace_level_history(factory.workplace))
     paid = factory_support_paid_krw(factory)
     context = {
@@ -119,8 +106,8 @@ def factory_complete(request: HttpRequest, application_id: int) -> HttpResponse:
     """Pass a project's final inspection: complete it and record its factory (from the application
     page's 'Complete' action)."""
     app = application_get_for_user(request.user, application_id)
-    user = _user(request)
-    _require(can_record_completion(user, app.region_id))
+    user = signed_in_user(request)
+    require(can_record_completion(user, app.region_id))
     form = CompletionForm(request.POST or None, initial={"completed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -159,10 +146,10 @@ def workplace_levels(request: HttpRequest, workplace_id: int) -> HttpResponse:
     """A workplace's level history (수준확인 이력), with the form to record a confirmation for officials
     and the workplace's regional center."""
     workplace = workplace_get_for_levels(request.user, workplace_id)
-    user = _user(request)
+    user = signed_in_user(request)
     may_record = can_record_level(user, workplace.region_id)
     if request.method == "POST":
-        _require(may_record)
+        require(may_record)
     form = LevelConfirmationForm(request.POST or None) if may_record else None
     if request.method == "POST" and form is not None and form.is_valid():
         data = form.cleaned_data
@@ -201,8 +188,8 @@ def workplace_levels(request: HttpRequest, workplace_id: int) -> HttpResponse:
 def factory_close_view(request: HttpRequest, factory_id: int) -> HttpResponse:
     """Mark a factory closed with the date and reason; its support stays visible as sunk support."""
     factory = factory_get_for_user(request.user, factory_id)
-    user = _user(request)
-    _require(can_manage_region(user, factory.region_id))
+    user = signed_in_user(request)
+    require(can_manage_region(user, factory.region_id))
     if factory.is_closed:
         messages.info(request, _("This factory is already closed."))
         return redirect(factory_url(factory))

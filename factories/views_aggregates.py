@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from core.errors import ApplicationError
 from core.forms import KrdsForm
-from core.models import User
+from core.views import signed_in_user
 from factories.aggregates import (
     MAX_FILE_BYTES,
     ImportConflict,
@@ -55,15 +55,9 @@ class ImportForm(KrdsForm):
     replace = forms.BooleanField(label=gettext_lazy("Replace figures already loaded"), required=False)
 
 
-def _user(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise DjangoPermissionDenied
-    return request.user
-
-
 @login_required
 def aggregate_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if not can_view_aggregates(user):
         raise DjangoPermissionDenied
     form = AggregateFilterForm(request.GET or None)
@@ -95,7 +89,7 @@ def aggregate_list(request: HttpRequest) -> HttpResponse:
 def aggregate_import_view(request: HttpRequest) -> HttpResponse:
     """Upload a file; "Check" validates it and shows what would be imported or every error by row and
     column, "Import" writes all rows or none."""
-    user = _user(request)
+    user = signed_in_user(request)
     if not can_import_aggregates(user):
         raise DjangoPermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)

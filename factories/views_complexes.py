@@ -10,7 +10,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,8 +20,8 @@ from django.utils.translation import gettext_lazy
 from companies.selectors import workplace_get_for_user
 from core.errors import NotFound
 from core.forms import DateInput, KrdsForm
-from core.models import Region, User
-from core.views import run_service
+from core.models import Region
+from core.views import require, run_service, signed_in_user
 from factories.complexes import (
     complex_create,
     complex_designate,
@@ -70,21 +69,10 @@ class WorkplaceForm(KrdsForm):
     workplace_id = forms.IntegerField(label=gettext_lazy("Workplace ID"), min_value=1)
 
 
-def _user(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise DjangoPermissionDenied
-    return request.user
-
-
-def _require(condition: bool) -> None:
-    if not condition:
-        raise DjangoPermissionDenied
-
-
 @login_required
 def complex_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    _require(can_view_complexes(user))
+    user = signed_in_user(request)
+    require(can_view_complexes(user))
     today = timezone.localdate()
     context = {
         "page_obj": Paginator(complex_list_for_user(user), PAGE_SIZE).get_page(request.GET.get("page")),
@@ -104,7 +92,7 @@ def _detail(
     end_form: EndDesignationForm | None = None,
     workplace_form: WorkplaceForm | None = None,
 ) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     today = timezone.localdate()
     context = {
         "complex": found,
@@ -130,8 +118,8 @@ def complex_detail(request: HttpRequest, complex_id: int) -> HttpResponse:
 
 @login_required
 def complex_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    _require(can_manage_complexes(user))
+    user = signed_in_user(request)
+    require(can_manage_complexes(user))
     form = ComplexForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         made = run_service(request, complex_create, form=form, actor=user, **form.cleaned_data)
@@ -143,9 +131,9 @@ def complex_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def complex_edit(request: HttpRequest, complex_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     found = complex_get_for_user(user, complex_id)
-    _require(can_manage_complexes(user))
+    require(can_manage_complexes(user))
     initial = {
         "name_ko": found.name_ko,
         "name_en": found.name_en,
@@ -164,9 +152,9 @@ def complex_edit(request: HttpRequest, complex_id: int) -> HttpResponse:
 
 @login_required
 def complex_designate_view(request: HttpRequest, complex_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     found = complex_get_for_user(user, complex_id)
-    _require(can_manage_complexes(user))
+    require(can_manage_complexes(user))
     if request.method != "POST":
         return redirect("complexes:detail", found.pk)
     form = DesignateForm(request.POST)
@@ -183,9 +171,9 @@ def complex_designate_view(request: HttpRequest, complex_id: int) -> HttpRespons
 
 @login_required
 def complex_end_view(request: HttpRequest, complex_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     found = complex_get_for_user(user, complex_id)
-    _require(can_manage_complexes(user))
+    require(can_manage_complexes(user))
     if request.method != "POST":
         return redirect("complexes:detail", found.pk)
     form = EndDesignationForm(request.POST)
@@ -204,9 +192,9 @@ def complex_end_view(request: HttpRequest, complex_id: int) -> HttpResponse:
 
 @login_required
 def complex_workplace_add_view(request: HttpRequest, complex_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     found = complex_get_for_user(user, complex_id)
-    _require(can_manage_complexes(user))
+    require(can_manage_complexes(user))
     if request.method != "POST":
         return redirect("complexes:detail", found.pk)
     form = WorkplaceForm(request.POST)
@@ -226,9 +214,9 @@ def complex_workplace_add_view(request: HttpRequest, complex_id: int) -> HttpRes
 
 @login_required
 def complex_workplace_remove_view(request: HttpRequest, complex_id: int, workplace_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     found = complex_get_for_user(user, complex_id)
-    _require(can_manage_complexes(user))
+    require(can_manage_complexes(user))
     if request.method == "POST":
         workplace = workplace_get_for_user(user, workplace_id)
         done = run_service(request, complex_workplace_remove, complex=found, actor=user, workplace=workplace)

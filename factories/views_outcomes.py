@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,10 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import User
 from core.roles import Role
 from core.selectors import user_access
-from core.views import run_service
+from core.views import require, run_service, signed_in_user
 from factories.forms_outcomes import (
     ALL,
     MEASURE_LABELS,
@@ -63,17 +61,6 @@ STATUS_BADGES = {
 }
 
 
-def _user(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise DjangoPermissionDenied
-    return request.user
-
-
-def _require(condition: bool) -> None:
-    if not condition:
-        raise DjangoPermissionDenied
-
-
 def _call_choices() -> list[tuple[int, str]]:
     calls = Call.objects.order_by("-fiscal_year", "round", "program_type").only(
         "pk", "fiscal_year", "round", "program_type"
@@ -88,9 +75,9 @@ def detail_url(report_id: int) -> str:
 @login_required
 def outcome_list(request: HttpRequest) -> HttpResponse:
     """SMEs: their reports, overdue and due first. Reviewers: the queue (submitted first by default)."""
-    user = _user(request)
+    user = signed_in_user(request)
     access = user_access(user)
-    _require(access.has(*PAGE_ROLES))
+    require(access.has(*PAGE_ROLES))
     is_reviewer = access.has(Role.OFFICIAL, Role.REGIONAL_OFFICER, Role.AUDITOR)
     form = OutcomeFilterForm(request.GET or None, calls=_call_choices())
     data = form.cleaned_data if form.is_valid() else {}
@@ -141,7 +128,7 @@ def _detail_page(
     *,
     return_form: ReturnForm | None = None,
 ) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     can_review = can_review_outcome(user, report) and report.status == OutcomeStatus.SUBMITTED
     context = {
         "report": report,
@@ -162,7 +149,7 @@ def _detail_page(
 def outcome_detail(request: HttpRequest, report_id: int) -> HttpResponse:
     """A report: its period, values before and after, status history, and the review actions."""
     report = outcome_report_get_for_user(request.user, report_id)
-    _require(user_access(request.user).has(*PAGE_ROLES))
+    require(user_access(request.user).has(*PAGE_ROLES))
     return _detail_page(request, report)
 
 
@@ -170,8 +157,8 @@ def outcome_detail(request: HttpRequest, report_id: int) -> HttpResponse:
 def outcome_submit(request: HttpRequest, report_id: int) -> HttpResponse:
     """The factory's SME fills in before and after of each measure and submits."""
     report = outcome_report_get_for_user(request.user, report_id)
-    user = _user(request)
-    _require(can_submit_outcome(user, report))
+    user = signed_in_user(request)
+    require(can_submit_outcome(user, report))
     if request.method == "POST":
         form = OutcomeReportForm(request.POST)
         if form.is_valid():
@@ -220,8 +207,8 @@ def outcome_submit(request: HttpRequest, report_id: int) -> HttpResponse:
 def outcome_review(request: HttpRequest, report_id: int, action: str) -> HttpResponse:
     """Accept a submitted report, or return it with a note (officials, the region's officers)."""
     report = outcome_report_get_for_user(request.user, report_id)
-    user = _user(request)
-    _require(can_review_outcome(user, report))
+    user = signed_in_user(request)
+    require(can_review_outcome(user, report))
     if request.method != "POST":
         return redirect(detail_url(report.pk))
     if action == "accept":
@@ -252,9 +239,9 @@ def outcome_review(request: HttpRequest, report_id: int, action: str) -> HttpRes
 def outcome_schedule(request: HttpRequest, call_id: int) -> HttpResponse:
     """A call's outcome reporting schedule (officials set it; reviewers read it)."""
     call = call_get_for_user(request.user, call_id)
-    user = _user(request)
+    user = signed_in_user(request)
     access = user_access(user)
-    _require(access.has(Role.OFFICIAL, Role.REGIONAL_OFFICER, Role.AUDITOR))
+    require(access.has(Role.OFFICIAL, Role.REGIONAL_OFFICER, Role.AUDITOR))
     can_set = access.has(Role.OFFICIAL)
     current = schedule_for_call(call)
     initial = {
@@ -263,7 +250,7 @@ def outcome_schedule(request: HttpRequest, call_id: int) -> HttpResponse:
         "due_days": current.due_days,
     }
     if request.method == "POST":
-        _require(can_set)
+        require(can_set)
         form = ScheduleForm(request.POST)
         if form.is_valid():
             done = run_service(

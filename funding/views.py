@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Sum
@@ -45,7 +44,7 @@ from core.errors import PermissionDenied as ServicePermissionDenied
 from core.models import IdempotencyRecord, User
 from core.roles import Role
 from core.selectors import user_access
-from core.views import run_service
+from core.views import require, run_service, signed_in_user
 from funding.forms import (
     ALL,
     OPEN,
@@ -106,18 +105,6 @@ CHANGE_BADGES = {
 BADGES = {"disbursement_badges": DISBURSEMENT_BADGES, "ledger_badges": LEDGER_BADGES}
 
 
-def _user(request: HttpRequest) -> User:
-    """The signed-in user (every view is behind login_required)."""
-    if not isinstance(request.user, User):
-        raise DjangoPermissionDenied
-    return request.user
-
-
-def _require(condition: bool) -> None:
-    if not condition:
-        raise DjangoPermissionDenied
-
-
 def _next_or(request: HttpRequest, default: str) -> str:
     """Where to go after a POST: the form's `next` when it is a path on this site."""
     target = request.POST.get("next", "")
@@ -148,7 +135,7 @@ def _once(
     """Run a money-moving service once per form token. The token is recorded in the same transaction
     as the money it moved; a refusal rolls the record back so the same form can be corrected and sent
     again."""
-    user = _user(request)
+    user = signed_in_user(request)
     key = f"page:{form.cleaned_data['token']}"
     digest = hashlib.sha256(f"{operation}|{request.path}".encode()).hexdigest()
     with transaction.atomic():
@@ -202,7 +189,7 @@ def _agreement_page(
     request_form: DisbursementRequestForm | None = None,
     recovery_form: RecoveryForm | None = None,
 ) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     app = agreement.application
     lines, total = _funding_lines(agreement)
     sources, tranches = _request_options(user, agreement)
@@ -248,8 +235,8 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
 def disbursement_request_view(request: HttpRequest, agreement_id: int) -> HttpResponse:
     """The SME, the project's officials or finance ask for a tranche of one source."""
     agreement = agreement_get_for_user(request.user, agreement_id)
-    user = _user(request)
-    _require(can_request_disbursement(user, agreement))
+    user = signed_in_user(request)
+    require(can_request_disbursement(user, agreement))
     if request.method != "POST":
         return redirect(agreement_url(agreement.pk))
     sources, tranches = _request_options(user, agreement)
@@ -293,8 +280,8 @@ def disbursement_request_view(request: HttpRequest, agreement_id: int) -> HttpRe
 def recovery_view(request: HttpRequest, agreement_id: int) -> HttpResponse:
     """Officials and finance record money recovered from the SME (환수)."""
     agreement = agreement_get_for_user(request.user, agreement_id)
-    user = _user(request)
-    _require(can_record_recovery(user))
+    user = signed_in_user(request)
+    require(can_record_recovery(user))
     if request.method != "POST":
         return redirect(agreement_url(agreement.pk))
     form = RecoveryForm(request.POST, sources=_recovery_sources(user, agreement))
@@ -334,8 +321,8 @@ def recovery_view(request: HttpRequest, agreement_id: int) -> HttpResponse:
 @login_required
 def finance_queue(request: HttpRequest) -> HttpResponse:
     """Requests to approve, reject or pay; opens on what is requested or approved, oldest first."""
-    user = _user(request)
-    _require(user_access(user).has(Role.FINANCE))
+    user = signed_in_user(request)
+    require(user_access(user).has(Role.FINANCE))
     form = QueueFilterForm(request.GET or None, calls=_call_choices())
     data = form.cleaned_data if form.is_valid() else {}
     base = disbursement_list_for_user(user).select_related("agreement__application__workplace")
@@ -377,8 +364,8 @@ def finance_queue(request: HttpRequest) -> HttpResponse:
 def disbursement_act(request: HttpRequest, request_id: int, action: str) -> HttpResponse:
     """Approve, reject (with a reason) or pay one request from the queue or the agreement page."""
     found = disbursement_get_for_user(request.user, request_id)
-    user = _user(request)
-    _require(user_access(user).has(Role.FINANCE))
+    user = signed_in_user(request)
+    require(user_access(user).has(Role.FINANCE))
     if request.method != "POST":
         return redirect("funding:queue")
     back = _next_or(request, reverse("funding:queue"))
@@ -427,9 +414,9 @@ def disbursement_act(request: HttpRequest, request_id: int, action: str) -> Http
 @login_required
 def ledger(request: HttpRequest) -> HttpResponse:
     """Payments, reversals and recoveries, newest first; finance reverses an erroneous payment here."""
-    user = _user(request)
+    user = signed_in_user(request)
     access = user_access(user)
-    _require(access.has(Role.FINANCE, Role.OFFICIAL, Role.AUDITOR))
+    require(access.has(Role.FINANCE, Role.OFFICIAL, Role.AUDITOR))
     form = LedgerFilterForm(request.GET or None, calls=_call_choices())
     data = form.cleaned_data if form.is_valid() else {}
     entries = ledger_list_for_user(user).select_related(
@@ -459,8 +446,8 @@ def ledger(request: HttpRequest) -> HttpResponse:
 @login_required
 def ledger_reverse(request: HttpRequest, entry_id: int) -> HttpResponse:
     entry = ledger_entry_get_for_user(request.user, entry_id)
-    user = _user(request)
-    _require(can_pay(user))
+    user = signed_in_user(request)
+    require(can_pay(user))
     back = _next_or(request, reverse("funding:ledger"))
     if request.method != "POST":
         return redirect(back)
@@ -484,9 +471,9 @@ def ledger_reverse(request: HttpRequest, entry_id: int) -> HttpResponse:
 @login_required
 def my_payments(request: HttpRequest) -> HttpResponse:
     """An SME's agreements with their money per source, requests and payments."""
-    user = _user(request)
+    user = signed_in_user(request)
     access = user_access(user)
-    _require(access.has(Role.SME))
+    require(access.has(Role.SME))
     agreements = (
         agreement_list_for_user(user)
         .filter(application__company__organisation_id__in=access.orgs(Role.SME))
@@ -544,7 +531,7 @@ def _int(value: str | None) -> int | None:
 @login_required
 def execution(request: HttpRequest) -> HttpResponse:
     """집행 현황: per call of a fiscal year and per source, in 백만원."""
-    _require(can_view_money_reports(request.user))
+    require(can_view_money_reports(request.user))
     report = execution_for(_int(request.GET.get("fiscal_year")))
     context = {"report": report, "is_finance": user_access(request.user).has(Role.FINANCE)}
     return render(request, "funding/execution.html", context)
@@ -553,7 +540,7 @@ def execution(request: HttpRequest) -> HttpResponse:
 @login_required
 def reconciliation(request: HttpRequest) -> HttpResponse:
     """정산 대사: totals per source and every figure that does not reconcile."""
-    _require(can_view_money_reports(request.user))
+    require(can_view_money_reports(request.user))
     form = ReportFilterForm(request.GET or None, calls=_call_choices())
     result = None
     if not form.is_bound or form.is_valid():

@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.views import acting_user, validated
-from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.errors import NotFound, PermissionDenied
 from kpi.dashboards import dashboard_for_user, jsonable
 from kpi.forms import filters_from, group_by_from
 from kpi.models import Snapshot, ValueStatus
@@ -166,13 +166,6 @@ class MetricValuesApi(APIView):
         snapshot = snapshot_get(requested) if requested not in (None, "") else current_snapshot()
         if snapshot is None:
             raise NotFound(code="no_snapshot")
-        if m.aggregation == "exact":
-            wanted = {*group_by, *filters}
-            if not any(set(b) == wanted for b in m.exact_breakdowns):
-                raise ValidationFailed(
-                    fields={"group_by": ["This metric is not stored for that combination of breakdowns."]},
-                    code="breakdown_not_stored",
-                )
         rows = breakdown(snapshot, code, group_by=group_by, filters=filters)
         return Response(
             {

@@ -147,7 +147,7 @@ def xlsx_bytes(table: ChartTable, *, as_of: str, source: str) -> bytes:
         label = ws.cell(row=r, column=1, value=row.label)
         label.border = _BORDER
         for c, value in enumerate(row.values, start=2):
-            cell = ws.cell(row=r, column=c, value=float(value) if value is not None else "-")
+            cell = ws.cell(row=r, column=c, value=value if value is not None else "-")
             cell.border = _BORDER
             cell.alignment = Alignment(horizontal="right")
             if value is not None:

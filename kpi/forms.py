@@ -57,10 +57,13 @@ def group_by_from(params: Mapping[str, Any]) -> tuple[str, ...]:
     unknown = [d for d in dims if d not in BREAKDOWNS]
     if unknown:
         raise ValidationFailed(
-            fields={"group_by": [f"Unknown breakdown: {', '.join(unknown)}"]}, code="unknown_breakdown"
+            fields={"group_by": [_("Unknown breakdown: %(dims)s") % {"dims": ", ".join(unknown)}]},
+            code="unknown_breakdown",
         )
     if len(set(dims)) != len(dims):
-        raise ValidationFailed(fields={"group_by": ["A breakdown is named twice."]}, code="unknown_breakdown")
+        raise ValidationFailed(
+            fields={"group_by": [_("A breakdown is named twice.")]}, code="unknown_breakdown"
+        )
     return dims
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from core.errors import NotFound, ValidationFailed
 from kpi.models import Snapshot, SnapshotKind
@@ -53,7 +54,12 @@ def _check_dims(m: Metric, group_by: Sequence[str], filters: Mapping[str, Any]) 
     unknown = [d for d in [*group_by, *filters] if d not in m.breakdowns]
     if unknown:
         raise ValidationFailed(
-            fields={"group_by": [f"{m.code} has no breakdown by {', '.join(sorted(set(unknown)))}"]},
+            fields={
+                "group_by": [
+                    _("%(metric)s has no breakdown by %(dims)s.")
+                    % {"metric": m.code, "dims": ", ".join(sorted(set(unknown)))}
+                ]
+            },
             code="unknown_breakdown",
         )
 
@@ -127,6 +133,12 @@ def breakdown(
     if m.aggregation == "sum":
         return _sum_rows(snapshot.pk, code, group_by, filters)
     if m.aggregation == "exact":
+        # Medians and means are stored only for the combinations the metric lists; never combined.
+        if not any(set(b) == {*group_by, *filters} for b in m.exact_breakdowns):
+            raise ValidationFailed(
+                fields={"group_by": [_("This metric is not stored for that combination of breakdowns.")]},
+                code="breakdown_not_stored",
+            )
         return _exact_rows(snapshot.pk, code, group_by, filters)
     numerator_code, denominator_code = m.ratio_of or ("", "")
     numerator = {

@@ -30,10 +30,12 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.audit import audited
 from core.errors import ValidationFailed
 from core.models import User
+from kpi.dashboards import national_summary, num
 from kpi.models import Snapshot, SnapshotKind, Value, ValueStatus
 from kpi.registry import metrics
 
@@ -79,12 +81,6 @@ def _repeatable_read_if_outermost(outermost: bool) -> None:
         cursor.execute("SET LOCAL work_mem = '128MB'")
 
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
-
-
 def write_values(
     snapshot: Snapshot, as_of: dt.date, *, frozen: bool, codes: Collection[str] | None = None
 ) -> int:
@@ -109,7 +105,7 @@ def _write_all(snapshot: Snapshot, as_of: dt.date, *, frozen: bool, codes: Colle
                 Value(
                     snapshot=snapshot,
                     metric=m.code,
-                    dims={k: _json_value(v) for k, v in cell.dims.items()},
+                    dims={k: num(v) for k, v in cell.dims.items()},
                     value=Decimal(cell.value),
                     status=cell.status,
                     frozen=frozen,
@@ -124,16 +120,6 @@ def _write_all(snapshot: Snapshot, as_of: dt.date, *, frozen: bool, codes: Colle
         Value.objects.bulk_create(batch, batch_size=BATCH_SIZE)
         written += len(batch)
     return written
-
-
-def _summary(snapshot: Snapshot) -> dict[str, Any]:
-    """The national dashboard payload (kpi.dashboards.national_summary); {} while it does not exist."""
-    try:
-        from kpi.dashboards import national_summary  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return {}
-    result: dict[str, Any] = national_summary(snapshot)
-    return result
 
 
 def _actor(actor: AnyUser | None) -> User | None:
@@ -156,7 +142,7 @@ def _take(
         taken_by=_actor(actor),
     )
     write_values(snapshot, as_of, frozen=official)
-    snapshot.summary = _summary(snapshot)
+    snapshot.summary = national_summary(snapshot)
     snapshot.duration_ms = int((time.monotonic() - started) * 1000)
     return snapshot
 
@@ -223,11 +209,11 @@ def snapshot_freeze(
     as_of = as_of or today
     if status not in (ValueStatus.ACTUAL, ValueStatus.PROVISIONAL):
         raise ValidationFailed(
-            fields={"status": ["An official snapshot is actual or provisional."]}, code="invalid_status"
+            fields={"status": [_("An official snapshot is actual or provisional.")]}, code="invalid_status"
         )
     if as_of > today:
         raise ValidationFailed(
-            fields={"as_of": ["An official snapshot cannot be dated in the future."]}, code="future_as_of"
+            fields={"as_of": [_("An official snapshot cannot be dated in the future.")]}, code="future_as_of"
         )
     with snapshot_lock():
         return _freeze_locked(actor=actor, as_of=as_of, status=status, note=note, started=started)

@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from companies.models import Company
 from core.errors import ValidationFailed
 from core.identifiers import format_brn
-from core.models import Organisation, User
+from core.models import Organisation
 from core.roles import Role
 from core.selectors import user_access
-from core.views import run_service
+from core.views import require, run_service, signed_in_user
 from partners.forms import (
     ActivityForm,
     AgreementCreateForm,
@@ -101,18 +101,6 @@ def _work_with_partnerships(user: Any) -> bool:
     return user_access(user).has(Role.PARTNER, Role.INSTITUTION, Role.OFFICIAL, Role.AUDITOR)
 
 
-def _user(request: HttpRequest) -> User:
-    """The signed-in user (the views are all behind login_required)."""
-    if not isinstance(request.user, User):
-        raise PermissionDenied
-    return request.user
-
-
-def _require(condition: bool) -> None:
-    if not condition:
-        raise PermissionDenied
-
-
 def _int_param(value: str | None) -> int | None:
     return int(value) if value and value.isascii() and value.isdigit() and len(value) < 10 else None
 
@@ -154,7 +142,7 @@ def reason_texts(reasons: Any) -> list[str]:
 
 @login_required
 def agreement_list(request: HttpRequest) -> HttpResponse:
-    _require(_work_with_partnerships(request.user))
+    require(_work_with_partnerships(request.user))
     base = agreement_list_for_user(request.user)
     agreements = base.annotate(live_matches=Count("matches", filter=Q(matches__status__in=LIVE_MATCH_STATES)))
     year = _int_param(request.GET.get("fiscal_year"))
@@ -229,7 +217,7 @@ def _agreement_values(data: dict[str, Any]) -> dict[str, Any]:
 @login_required
 def agreement_new(request: HttpRequest) -> HttpResponse:
     consortia = _manageable_consortia(request.user)
-    _require(user_access(request.user).has(Role.OFFICIAL) or consortia.exists())
+    require(user_access(request.user).has(Role.OFFICIAL) or consortia.exists())
     initial: dict[str, Any] = {"tracks": []}
     chosen = _int_param(request.GET.get("consortium"))
     if chosen:
@@ -249,7 +237,7 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement = agreement_get_for_user(request.user, agreement_id)
-    _require(can_manage_agreement(request.user, agreement.consortium))
+    require(can_manage_agreement(request.user, agreement.consortium))
     initial = {
         "pledged_krw": agreement.pledged_krw,
         "mentee_quota": agreement.mentee_quota,
@@ -281,7 +269,7 @@ def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
 
 @login_required
 def consortium_list(request: HttpRequest) -> HttpResponse:
-    _require(_work_with_partnerships(request.user))
+    require(_work_with_partnerships(request.user))
     consortia = consortium_list_for_user(request.user).annotate(n_agreements=Count("agreements"))
     context = {
         "page_obj": Paginator(consortia.order_by("name_ko", "id"), PAGE_SIZE).get_page(
@@ -296,7 +284,7 @@ def consortium_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def consortium_new(request: HttpRequest) -> HttpResponse:
-    _require(can_manage_consortia(request.user))
+    require(can_manage_consortia(request.user))
     form = ConsortiumForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         consortium = run_service(
@@ -324,7 +312,7 @@ def _chosen_partner(request: HttpRequest) -> Organisation | None:
 
 @login_required
 def tie_list(request: HttpRequest) -> HttpResponse:
-    _require(_work_with_partnerships(request.user))
+    require(_work_with_partnerships(request.user))
     partner = _chosen_partner(request)
     firms = visible_partner_firms(request.user)
     if partner is None:
@@ -335,7 +323,7 @@ def tie_list(request: HttpRequest) -> HttpResponse:
     can_manage = can_manage_partner_data(request.user, partner.pk)
     form = TiesForm(request.POST or None)
     if request.method == "POST":
-        _require(can_manage)
+        require(can_manage)
         if form.is_valid() and _add_ties(request, form, partner):
             return redirect(reverse("partners:tie-list") + f"?partner={partner.pk}")
     ties = tie_list_for_user(request.user).filter(partner=partner)
@@ -367,7 +355,7 @@ def _add_ties(request: HttpRequest, form: TiesForm, partner: Organisation) -> bo
     entries = TiesForm.entries_of(form.cleaned_data["lines"])
     try:
         ties = supply_chain_ties_add(
-            actor=_user(request),
+            actor=signed_in_user(request),
             partner=partner,
             entries=[(brn, name) for _line, brn, name in entries],
         )
@@ -401,7 +389,7 @@ def tie_remove(request: HttpRequest, tie_id: int) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseBadRequest()
     tie = tie_get_for_user(request.user, tie_id)
-    supply_chain_tie_remove(actor=_user(request), tie=tie)  # its only refusal is a 403
+    supply_chain_tie_remove(actor=signed_in_user(request), tie=tie)  # its only refusal is a 403
     messages.success(request, _("The supply-chain tie is removed."))
     return redirect(reverse("partners:tie-list") + f"?partner={tie.partner_id}")
 
@@ -424,7 +412,7 @@ def proposal_candidates(user: Any, agreement: WinWinAgreement) -> QuerySet[Compa
 @login_required
 def match_propose_view(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement = agreement_get_for_user(request.user, agreement_id)
-    _require(can_propose_match(request.user, agreement))
+    require(can_propose_match(request.user, agreement))
     form = ProposeForm(request.POST or None, candidates=proposal_candidates(request.user, agreement))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -461,7 +449,7 @@ def match_list(request: HttpRequest) -> HttpResponse:
             **_common(request),
         }
         return render(request, "partners/match_inbox.html", context)
-    _require(_work_with_partnerships(request.user))
+    require(_work_with_partnerships(request.user))
     status = request.GET.get("status", "")
     year = _int_param(request.GET.get("fiscal_year"))
     if status in MatchStatus.values:
@@ -560,7 +548,7 @@ def match_act(request: HttpRequest, match_id: int) -> HttpResponse:
 @login_required
 def mentor_list(request: HttpRequest) -> HttpResponse:
     access = user_access(request.user)
-    _require(access.has(Role.PARTNER, Role.OFFICIAL, Role.AUDITOR))
+    require(access.has(Role.PARTNER, Role.OFFICIAL, Role.AUDITOR))
     mentors = mentor_list_for_user(request.user).annotate(
         sessions=Count("activities"), hours=Sum("activities__hours")
     )
@@ -600,7 +588,7 @@ def mentor_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def mentor_edit(request: HttpRequest, mentor_id: int) -> HttpResponse:
     mentor = mentor_get_for_user(request.user, mentor_id)
-    _require(can_manage_partner_data(request.user, mentor.partner_id))
+    require(can_manage_partner_data(request.user, mentor.partner_id))
     form = MentorEditForm(
         request.POST or None,
         initial={"name": mentor.name, "expertise": mentor.expertise, "is_active": mentor.is_active},

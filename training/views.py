@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.models import User
-from core.views import run_service
+from core.views import require, run_service, signed_in_user
 from training.forms import (
     CohortFilterForm,
     CohortForm,
@@ -49,17 +48,6 @@ from training.services import (
 PAGE_SIZE = 50
 
 
-def _user(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise DjangoPermissionDenied
-    return request.user
-
-
-def _require(condition: bool) -> None:
-    if not condition:
-        raise DjangoPermissionDenied
-
-
 def _course_choices(user: User, courses: list[TrainingCourse] | None = None) -> list[tuple[int, str]]:
     rows = courses if courses is not None else [c for c in course_list_for_user(user) if c.is_active]
     return [
@@ -72,8 +60,8 @@ def _course_choices(user: User, courses: list[TrainingCourse] | None = None) -> 
 @login_required
 def cohort_list(request: HttpRequest) -> HttpResponse:
     """Cohorts the user may see with the trained-workers totals per year, cumulative, and the target."""
-    user = _user(request)
-    _require(can_view_training(user))
+    user = signed_in_user(request)
+    require(can_view_training(user))
     providers = list(provider_list_for_user(user))
     form = CohortFilterForm(
         request.GET or None, providers=[(p.pk, p.organisation.name_ko) for p in providers]
@@ -103,9 +91,9 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def cohort_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     courses = _course_choices(user)
-    _require(bool(courses) or can_manage_training(user))
+    require(bool(courses) or can_manage_training(user))
     form = CohortForm(request.POST or None, courses=courses)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -119,9 +107,9 @@ def cohort_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def cohort_edit(request: HttpRequest, cohort_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     cohort: TrainingCohort = cohort_get_for_user(user, cohort_id)
-    _require(can_record_cohort(user, cohort.course.provider))
+    require(can_record_cohort(user, cohort.course.provider))
     initial = {
         "course": cohort.course_id,
         "period_start": cohort.period_start,
@@ -151,8 +139,8 @@ def cohort_edit(request: HttpRequest, cohort_id: int) -> HttpResponse:
 
 @login_required
 def provider_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    _require(can_view_training(user))
+    user = signed_in_user(request)
+    require(can_view_training(user))
     providers = provider_list_for_user(user)
     courses: dict[int, list[TrainingCourse]] = {}
     page = Paginator(providers, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -165,8 +153,8 @@ def provider_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def provider_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    _require(can_manage_training(user))
+    user = signed_in_user(request)
+    require(can_manage_training(user))
     form = ProviderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         made = run_service(request, provider_create, form=form, actor=user, **form.cleaned_data)
@@ -178,9 +166,9 @@ def provider_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     provider = provider_get_for_user(user, provider_id)
-    _require(can_manage_training(user))
+    require(can_manage_training(user))
     initial = {"kind": provider.kind, "region": provider.region_id, "is_active": provider.is_active}
     form = ProviderEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -196,9 +184,9 @@ def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
 
 @login_required
 def course_new(request: HttpRequest, provider_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     provider = provider_get_for_user(user, provider_id)
-    _require(can_manage_training(user))
+    require(can_manage_training(user))
     form = CourseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         made = run_service(
@@ -213,9 +201,9 @@ def course_new(request: HttpRequest, provider_id: int) -> HttpResponse:
 
 @login_required
 def course_edit(request: HttpRequest, course_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     course = course_get_for_user(user, course_id)
-    _require(can_manage_training(user))
+    require(can_manage_training(user))
     initial = {
         "title_ko": course.title_ko,
         "title_en": course.title_en,

@@ -22,7 +22,6 @@ rest of a plan does not depend on it. The writing half loads it with COPY.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import random
 import uuid
@@ -33,13 +32,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
-from django.core.management.base import CommandError
-
 from demo.seed import bulk
 from demo.seed.money import add_months
 from demo.seed.records import HOUR, MINUTE, Picker, S, kst_time, rand_between
 from demo.seed.state import GeneratorState
 from demo.seed.writer import KOSMO, Writer
+from factories.aggregates import aggregate_import
 from factories.models import (
     ClosureReason,
     ComplexWorkplace,
@@ -166,17 +164,6 @@ COMPLEX_DESCRIPTION = (
 )
 UNDESIGNATED_DESCRIPTION = "선도 스마트산단 지정 대기 (Not designated as a leading smart complex yet)"
 AGGREGATES_CSV = Path(__file__).resolve().parent.parent / "data" / "historical_deployments.csv"
-AGGREGATE_COLUMNS = (
-    "metric",
-    "year",
-    "region",
-    "program_type",
-    "origin",
-    "level",
-    "value",
-    "status",
-    "source",
-)
 
 
 # --- records ---------------------------------------------------------------------------------------------
@@ -936,65 +923,8 @@ class FactoryWriter(Writer):
         batch = uuid.UUID(int=random.Random(f"aggregates:{self.plan.seed}").getrandbits(128), version=4)
         imported = kst_time(dt.date(2019, 7, 15), 10)
         before = bulk.next_id(HistoricalAggregate)
-        try:
-            from factories.aggregates import aggregate_import
-        except ImportError:
-            count = self.copy_aggregates(data, official.pk, batch, imported)
-        else:
-            aggregate_import(actor=official, data=data, filename=AGGREGATES_CSV.name)
-            count = HistoricalAggregate.objects.filter(pk__gte=before).update(
-                batch=batch, imported_at=imported
-            )
-        return count
-
-    def copy_aggregates(self, data: bytes, official: int, batch: uuid.UUID, imported: dt.datetime) -> int:
-        """The same file read here (when the import service is not available): a header row with the
-        columns of AGGREGATE_COLUMNS, regions by slug, levels by code."""
-        ref = self.ref
-        reader = csv.DictReader(data.decode("utf-8-sig").splitlines())
-        missing = [
-            c for c in ("metric", "year", "value", "status", "source") if c not in (reader.fieldnames or [])
-        ]
-        if missing:
-            raise CommandError(f"{AGGREGATES_CSV.name}: missing columns {', '.join(missing)}")
-        rows = []
-        for row in reader:
-            region = (row.get("region") or "").strip().lower()
-            level = (row.get("level") or "").strip().upper()
-            rows.append(
-                (
-                    row["metric"].strip(),
-                    int(row["year"]),
-                    ref.regions[region].pk if region else None,
-                    (row.get("program_type") or "").strip(),
-                    (row.get("origin") or "").strip(),
-                    ref.levels[level].pk if level else None,
-                    int(row["value"]),
-                    row["status"].strip(),
-                    row["source"].strip(),
-                    official,
-                    imported,
-                    batch,
-                )
-            )
-        return bulk.copy_rows(
-            HistoricalAggregate,
-            (
-                "metric",
-                "year",
-                "region_id",
-                "program_type",
-                "origin",
-                "level_id",
-                "value",
-                "status",
-                "source",
-                "imported_by_id",
-                "imported_at",
-                "batch",
-            ),
-            rows,
-        )
+        aggregate_import(actor=official, data=data, filename=AGGREGATES_CSV.name)
+        return HistoricalAggregate.objects.filter(pk__gte=before).update(batch=batch, imported_at=imported)
 
     def sync_deployments(self) -> None:
         """Move the id sequences of these tables past the ids written here."""

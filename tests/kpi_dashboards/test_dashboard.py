@@ -88,6 +88,11 @@ def test_metric_api_any_breakdown(world, official):
     assert [r["dims"]["year"] for r in filtered["rows"]] == [2020, 2022, 2024, 2025]
     assert client.get("/api/v1/kpi/metrics/deployments/", {"group_by": "flag"}).status_code == 400
     assert client.get("/api/v1/kpi/metrics/deployments/", {"group_by": "nope"}).status_code == 400
+    # Medians are stored per listed combination only, never combined from other cells.
+    median = "/api/v1/kpi/metrics/outcome_change_median/"
+    assert client.get(median, {"group_by": "measure,year"}).status_code == 200
+    refused = client.get(median, {"group_by": "year,program_type"})
+    assert (refused.status_code, refused.json()["code"]) == (400, "breakdown_not_stored")
     registry = client.get("/api/v1/kpi/metrics/").json()
     deployments = next(m for m in registry if m["code"] == "deployments")
     assert deployments["unit"] == "count"
