@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
@@ -15,6 +17,7 @@ from core.models import (
     TargetLevel,
     User,
 )
+from core.sessions import user_deactivate
 
 admin.site.site_header = _("Smart Factory Program administration")
 admin.site.site_title = _("Smart Factory Program")
@@ -45,6 +48,12 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (*BaseUserAdmin.fieldsets, (_("Profile"), {"fields": ("display_name",)}))  # type: ignore[misc]
     list_display = ("username", "display_name", "email", "is_active", "is_staff", "last_login")
     inlines = [MembershipInline]
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # Also ends the sessions, so that reactivating the account later does not revive them.
+            user_deactivate(user=obj)
 
 
 class RegionCodeInline(admin.TabularInline):

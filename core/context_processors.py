@@ -80,6 +80,26 @@ def _factory_items(access: Access) -> list[tuple[str, Any]]:
     return items
 
 
+def _records_items(access: Access) -> list[tuple[str, Any]]:
+    """Reports, downloads, imports and the access log (보고서·내려받기·올리기·접속기록). Each entry appears
+    once its pages are wired into the URLconf."""
+    items: list[tuple[str, Any]] = []
+
+    def add(name: str, label: Any) -> None:
+        with contextlib.suppress(NoReverseMatch):
+            items.append((reverse(name), label))
+
+    if access.has(Role.OFFICIAL, Role.AUDITOR):
+        add("exports:workbook", _("Ministry report"))
+    if access.has(Role.OFFICIAL, Role.REGIONAL_OFFICER, Role.TRAINING_PROVIDER):
+        add("exports:import-list", _("Workbook imports"))
+    if access.roles:
+        add("exports:job-list", _("My downloads"))
+    if access.has(Role.AUDITOR, Role.OFFICIAL):
+        add("audit:access-log", _("Access log"))
+    return items
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -107,6 +127,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items += _money_items(access)
     items += _factory_items(access)
     items += _partnership_items(access)
+    items += _records_items(access)
     seen: set[str] = set()
     unique = [(url, label) for url, label in items if not (url in seen or seen.add(url))]  # type: ignore[func-returns-value]
     current = request.path

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pgtrigger
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +45,11 @@ class User(AbstractUser):
     """A person who signs in. What they may do comes from their memberships, never from flags here."""
 
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    # Part of every session's auth hash: raising it (sign-out, deactivation) ends all of the user's sessions
+    # on their next request (core.services.user_sessions_end).
+    session_epoch = models.PositiveIntegerField(
+        _("session generation"), default=0, db_default=0, editable=False
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -49,6 +57,18 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django's hash covers the password only; the epoch is added once it is raised, so sessions made
+        # before the field existed stay valid until the first sign-out.
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "core.User.session_auth_hash",
+            f"{self.password}\x00{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class Region(BilingualName):
@@ -296,3 +316,97 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", _("View (조회)")
+    SEARCH = "search", _("Search (검색)")
+    DOWNLOAD = "download", _("Download (다운로드)")
+
+
+class AccessLog(models.Model):
+    """접속기록: one row per view, search or download of personal or business data.
+
+    Content follows the PIPC 「개인정보의 안전성 확보조치 기준」: the account, the time (stored in UTC),
+    where from, whose data, and what was done. Rows are append-only (a database trigger refuses UPDATE,
+    and DELETE of anything younger than the two-year retention), so a purge can only remove rows the
+    rules no longer require.
+    """
+
+    RETENTION_DAYS = 730
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("user")
+    )
+    # Copied so that the row says who it was even if the account is renamed later.
+    username = models.CharField(_("account"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
+    # What was read: a list ("applications"), an object type ("company"), or an export kind.
+    resource = models.CharField(_("what"), max_length=60)
+    object_ref = models.CharField(_("record"), max_length=60, blank=True)
+    # Whose data (a company's name and BRN, or "list" for a list/search/export).
+    subject = models.CharField(_("whose data"), max_length=200, blank=True)
+    personal_data = models.BooleanField(_("contains personal data"), default=False)
+    reason = models.TextField(_("reason"), blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["actor", "at"], name="accesslog_actor_at")]
+        triggers = [
+            pgtrigger.Protect(name="access_log_no_update", operation=pgtrigger.Update),
+            pgtrigger.Protect(
+                name="access_log_keep_two_years",
+                operation=pgtrigger.Delete,
+                condition=pgtrigger.Condition("OLD.at > NOW() - INTERVAL '730 days'"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.resource}"
+
+
+class SecurityEventKind(models.TextChoices):
+    LOGIN_FAILED = "login_failed", _("Failed sign-in (로그인 실패)")
+    LOCKED_OUT = "locked_out", _("Locked out (계정 잠금)")
+    OTP_FAILED = "otp_failed", _("Wrong verification code (인증코드 오류)")
+    DENIED = "denied", _("Access denied (접근 거부)")
+    NOT_FOUND = "not_found", _("Record not visible (조회 불가 기록)")
+    BAD_UPLOAD = "bad_upload", _("Refused upload (업로드 거부)")
+
+
+class SecurityEvent(models.Model):
+    """보안 로그: refused sign-ins and refused accesses, append-only like the access log."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("user")
+    )
+    username = models.CharField(_("account"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    kind = models.CharField(_("event"), max_length=20, choices=SecurityEventKind.choices)
+    method = models.CharField(_("method"), max_length=10, blank=True)
+    path = models.CharField(_("path"), max_length=300, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security log")
+        ordering = ["-at", "-id"]
+        triggers = [
+            pgtrigger.Protect(name="security_event_no_update", operation=pgtrigger.Update),
+            pgtrigger.Protect(
+                name="security_event_keep_two_years",
+                operation=pgtrigger.Delete,
+                condition=pgtrigger.Condition("OLD.at > NOW() - INTERVAL '730 days'"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.username or self.ip}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -54,10 +56,20 @@ def membership_grant(*, user: User, organisation: Organisation, role: str) -> Me
 @transaction.atomic
 def user_create(*, username: str, password: str | None, email: str = "", display_name: str = "") -> User:
     """Create a user. A `None` password makes an account that cannot sign in with a password.
-    Conflict when the username is taken (also when a concurrent request took it first)."""
+    Conflict when the username is taken (also when a concurrent request took it first); ValidationFailed
+    `weak_password` when the password breaks AUTH_PASSWORD_VALIDATORS."""
     taken = Conflict(_("This username is already taken."), code="username_taken")
     if User.objects.filter(username=username).exists():
         raise taken
+    if password is not None:
+        # The same rules as the sign-up form (AUTH_PASSWORD_VALIDATORS): 10+ characters, not a common
+        # or all-digit password, not close to the username or email.
+        try:
+            validate_password(password, User(username=username, email=email, display_name=display_name))
+        except DjangoValidationError as exc:
+            raise ValidationFailed(
+                _("The password is too weak."), code="weak_password", fields={"password": list(exc.messages)}
+            ) from exc
     try:
         with transaction.atomic():
             user = User(username=username, email=email, display_name=display_name)

@@ -19,7 +19,6 @@ import datetime as dt
 import io
 import re
 import uuid
-import zipfile
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.models import Level, Region, RegionCode, User
 from core.roles import Role
 from core.selectors import user_access
+from core.uploads import UploadLimits, UploadRefused, upload_check, upload_check_size, upload_check_xlsx
 from factories.models import AggregateMetric, AggregateStatus, FactoryOrigin, HistoricalAggregate
 from factories.permissions import can_import_aggregates
 from programs.models import ProgramType
@@ -74,9 +74,6 @@ HEADER_ALIASES = {
 }
 STATUS_ALIASES = {"확정": AggregateStatus.ACTUAL, "잠정": AggregateStatus.PROVISIONAL}
 DIMENSIONS = ("region", "program_type", "origin", "level")
-
-XLSX_MAGIC = b"PK\x03\x04"
-DTD_PATTERN = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
 # --- errors ---------------------------------------------------------------------------------------------
@@ -133,50 +130,28 @@ def _refuse_file(message: str | Promise, code: str) -> ImportRefused:
     return ImportRefused([RowError(0, "file", message, code)], code=code)
 
 
+def _limits() -> UploadLimits:
+    # Read at call time, so the module's limits stay the single place to change (and to patch in tests).
+    return UploadLimits(
+        max_bytes=MAX_FILE_BYTES,
+        max_entries=MAX_ZIP_ENTRIES,
+        max_unpacked_bytes=MAX_UNPACKED_BYTES,
+        max_ratio=MAX_COMPRESSION_RATIO,
+    )
+
+
 def check_xlsx_container(data: bytes) -> None:
-    """Zip limits before openpyxl sees the file: entry count, unpacked size (as declared and as actually
-    inflated, since a header can lie), compression ratio, and no DTD in any XML part."""
+    """Zip limits before openpyxl sees the file (core.uploads): entry count, unpacked size, compression
+    ratio, a real workbook without macros, and no DTD in any XML part."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise _refuse_file(_("The file is not a readable XLSX workbook."), "file_corrupt") from exc
-    if len(infos) > MAX_ZIP_ENTRIES:
-        raise _refuse_file(
-            _("The workbook has too many parts (more than %(n)s).") % {"n": MAX_ZIP_ENTRIES},
-            "file_too_complex",
-        )
-    declared = sum(info.file_size for info in infos)
-    if declared > MAX_UNPACKED_BYTES:
-        raise _refuse_file(_("The workbook unpacks to more than 100 MB."), "file_too_large")
-    unpacked = 0
-    try:
-        for info in infos:
-            if (
-                info.file_size > max(info.compress_size, 1) * MAX_COMPRESSION_RATIO
-                and info.file_size > 1_000_000
-            ):
-                raise _refuse_file(_("The workbook is compressed suspiciously well."), "file_too_complex")
-            with archive.open(info) as part:
-                tail = b""
-                while chunk := part.read(64 * 1024):
-                    unpacked += len(chunk)
-                    if unpacked > MAX_UNPACKED_BYTES:
-                        raise _refuse_file(_("The workbook unpacks to more than 100 MB."), "file_too_large")
-                    if DTD_PATTERN.search(tail + chunk):
-                        raise _refuse_file(
-                            _("The workbook declares an XML document type, which is not allowed."),
-                            "file_unsafe",
-                        )
-                    tail = chunk[-16:]
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
-        raise _refuse_file(_("The file is not a readable XLSX workbook."), "file_corrupt") from exc
+        upload_check_xlsx(data, _limits())
+    except UploadRefused as exc:
+        raise _refuse_file(exc.message, exc.code) from exc
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     from openpyxl import load_workbook  # imported lazily: only imports need it
 
-    check_xlsx_container(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
@@ -194,17 +169,7 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
         workbook.close()
 
 
-def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
-    if b"\x00" in data[:8192]:
-        raise _refuse_file(_("The file is not a CSV text file."), "file_type")
-    for encoding in ("utf-8-sig", "cp949"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise _refuse_file(_("The file is not a CSV text file in UTF-8 or CP949."), "file_type")
+def _csv_rows(text: str) -> Iterator[tuple[int, list[Any]]]:
     try:
         yield from enumerate(csv.reader(io.StringIO(text, newline="")), start=1)
     except csv.Error as exc:
@@ -213,26 +178,22 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
 
 def check_file_size(size: int) -> None:
     """Refuse a file over the size limit before it is read."""
-    if size > MAX_FILE_BYTES:
-        raise _refuse_file(_("The file is larger than 10 MB."), "file_too_large")
+    try:
+        upload_check_size(size, _limits())
+    except UploadRefused as exc:
+        raise _refuse_file(exc.message, exc.code) from exc
 
 
 def read_rows(data: bytes, filename: str) -> Iterator[tuple[int, list[Any]]]:
-    """The rows of an uploaded file as (row number, cells). The extension must match the content."""
-    check_file_size(len(data))
-    if not data.strip():
-        raise _refuse_file(_("The file is empty."), "file_empty")
-    name = filename.lower()
-    is_zip = data.startswith(XLSX_MAGIC)
-    if name.endswith(".xlsx"):
-        if not is_zip:
-            raise _refuse_file(_("The file is named .xlsx but is not an XLSX workbook."), "file_type")
+    """The rows of an uploaded file as (row number, cells), after core.uploads' checks (size, extension
+    against content, zip limits, macros, DTDs). CSV may be UTF-8 or CP949 (Korean Excel's default)."""
+    try:
+        checked = upload_check(data, filename, limits=_limits(), csv_encodings=("utf-8-sig", "cp949"))
+    except UploadRefused as exc:
+        raise _refuse_file(exc.message, exc.code) from exc
+    if checked.file_format == "xlsx":
         return _xlsx_rows(data)
-    if name.endswith(".csv"):
-        if is_zip:
-            raise _refuse_file(_("The file is named .csv but is not a CSV text file."), "file_type")
-        return _csv_rows(data)
-    raise _refuse_file(_("Upload a .csv or .xlsx file."), "file_type")
+    return _csv_rows(checked.text)
 
 
 # --- validating rows ---------------------------------------------------------------------------------------
@@ -498,7 +459,21 @@ def aggregate_import(
     """
     if not can_import_aggregates(actor):
         raise PermissionDenied()
-    cells = validate_rows(read_rows(data, filename))
+    return aggregate_import_rows(
+        actor=actor, rows=read_rows(data, filename), replace=replace, dry_run=dry_run
+    )
+
+
+@audited
+@transaction.atomic
+def aggregate_import_rows(
+    *, actor: User, rows: Iterator[tuple[int, list[Any]]], replace: bool = False, dry_run: bool = False
+) -> ImportResult:
+    """`aggregate_import` of rows already read from a checked file (the workbook import framework reads
+    the upload itself): the header row first, then the figures, as (row number, cells)."""
+    if not can_import_aggregates(actor):
+        raise PermissionDenied()
+    cells = validate_rows(rows)
     existing = list(
         HistoricalAggregate.objects.select_for_update().filter(
             metric__in={c.metric for c in cells}, year__in={c.year for c in cells}

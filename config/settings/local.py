@@ -9,3 +9,6 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="local-development-only-not-se
 # Serve static files straight from the finders (node_modules, static/) without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# `manage.py demo_otp_code <username>` prints the current second-factor code of a demo login.
+DEMO_OTP_CODES = True

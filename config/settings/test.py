@@ -14,3 +14,6 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# `manage.py demo_otp_code <username>` prints the current second-factor code of a demo login.
+DEMO_OTP_CODES = True

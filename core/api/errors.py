@@ -13,7 +13,8 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.errors import ApplicationError
+from core.access_log_middleware import mark_refused_record
+from core.errors import ApplicationError, NotFound
 
 _DRF_MESSAGES = {
     exceptions.NotAuthenticated: gettext_lazy("Sign in to continue."),
@@ -54,6 +55,9 @@ def error_body(code: str, message: str, fields: dict[str, list[str]] | None = No
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, NotFound) and context.get("request") is not None:
+        # A selector refused the record: the security log (core.access_log_middleware) counts it.
+        mark_refused_record(context["request"])
     if isinstance(exc, ApplicationError):
         return Response(exc.as_dict(), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):

@@ -18,7 +18,7 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, Q, Sum
-from django.test import Client
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -75,6 +75,7 @@ from partners.workflow import MATCH_TRANSITIONS
 from programs.models import Call, FundingRule, NationalTarget, ProgramType, RubricCriterion
 from programs.rules import FundingSplit, check_split
 from programs.selectors import funding_rule_for
+from tests.signin import verified_client
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("seed_demo")]
 
@@ -206,7 +207,7 @@ def test_small_scale_has_the_promised_size():
 
 @pytest.mark.parametrize(("username", "role"), sorted(EXPECTED_ROLES.items()))
 def test_demo_login_signs_in_with_its_role(username, role):
-    user = authenticate(username=username, password=PASSWORD)
+    user = authenticate(RequestFactory().post("/accounts/login/"), username=username, password=PASSWORD)
     assert user is not None
     assert user_access(user).has(role)
 
@@ -727,8 +728,7 @@ def test_the_dashboards_have_figures_and_the_official_lands_on_them():
     assert official.as_of < live.as_of
     # Every seeded factory counted outside the imported years, plus the imported figures.
     assert total(live, "deployments") > 25_039
-    client = Client()
-    client.force_login(User.objects.get(username="official"))
+    client = verified_client(User.objects.get(username="official"))
     response = client.get("/")
     assert response["Location"] == reverse("kpi:dashboard")
     assert client.get(response["Location"]).status_code == 200

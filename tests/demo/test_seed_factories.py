@@ -19,6 +19,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import DatabaseError, transaction
 from django.db.models import Count, Q, Sum
+from django.test import RequestFactory
 from django.utils import timezone
 
 from applications.models import Application, ApplicationStatus, ApplicationStatusChange
@@ -347,7 +348,7 @@ def test_filed_reports_came_after_their_period_with_plausible_effects():
 
 
 def test_sme_has_a_report_to_file_and_one_accepted():
-    sme = authenticate(username="sme", password=PASSWORD)
+    sme = authenticate(RequestFactory().post("/accounts/login/"), username="sme", password=PASSWORD)
     assert sme is not None
     hanbit = Company.objects.get(organisation__name_ko="(주)한빛정밀")
     assert hanbit.organisation_id in user_access(sme).orgs(Role.SME)
@@ -421,7 +422,7 @@ def test_training_totals_reach_the_target_in_scale():
 
 
 def test_trainer_login_records_for_the_ansan_center():
-    trainer = authenticate(username="trainer", password=PASSWORD)
+    trainer = authenticate(RequestFactory().post("/accounts/login/"), username="trainer", password=PASSWORD)
     assert trainer is not None
     access = user_access(trainer)
     assert access.has(Role.TRAINING_PROVIDER)

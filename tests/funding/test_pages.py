@@ -288,11 +288,9 @@ def test_finance_queue_approves_rejects_and_pays_through_the_pages(
 
 
 def other_finance_client(user):
-    from django.test import Client
+    from tests.signin import verified_client
 
-    client = Client()
-    client.force_login(user)
-    return client
+    return verified_client(user)
 
 
 def test_self_approval_through_the_page_is_refused_and_changes_nothing(agreement, finance_officer):
