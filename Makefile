@@ -8,7 +8,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install db demo run test test-fast lint typecheck migrations-check check-deploy bench worker beat messages clean
+.PHONY: help install db demo run test test-fast test-faults lint typecheck migrations-check check-deploy bench loadtest worker beat messages clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -42,10 +42,14 @@ demo: db ## Set everything up, seed small-scale demo data, print the logins and 
 run: db ## Serve on 127.0.0.1:8000 without reseeding
 	@$(PY) manage.py runserver 127.0.0.1:8000
 
-test: install ## Set up and run the whole test suite on PostgreSQL (browser tests included)
+test: install ## Set up and run the whole test suite on PostgreSQL (browser, fuzz and fault tests included)
 	@$(PY) scripts/ensure_database.py
 	@./scripts/ensure_chromium.sh
 	@$(PY) -m pytest -n 2 --dist loadgroup -q
+	@$(MAKE) --no-print-directory test-faults
+
+test-faults: install ## Fault tests: real workers killed, a private PostgreSQL restarted (serial, RabbitMQ)
+	@$(PY) -m pytest -p no:xdist -q -m faults tests/faults
 
 test-fast: install ## Run the suite without the browser tests
 	@$(PY) scripts/ensure_database.py
@@ -71,6 +75,9 @@ check-deploy: install ## Django's deployment checks against production settings
 
 bench: install ## Seed national (and double national) scale into their own databases; record figures in bench/results.json
 	@$(PY) bench/run_bench.py
+
+loadtest: install ## Mixed load (50 users, 60 s) on gunicorn at national scale; p95 and errors into bench/results.json
+	@$(PY) bench/loadtest.py
 
 worker: install ## Run a Celery worker (needs CELERY_BROKER_URL)
 	@$(VENV)/bin/celery -A config worker -l info

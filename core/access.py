@@ -11,16 +11,17 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from core.client_ip import trusted_client_ip
 from core.models import AccessAction, AccessLog, SecurityEvent, SecurityEventKind, User
-
 
 # Set on a request once its access is in the log, so that nothing logs the same request twice.
 ACCESS_LOGGED_ATTR = "_access_log_row"
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The address the request came from, as the proxy-aware middleware left it in REMOTE_ADDR."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The address the request came from: behind the configured number of trusted proxies, the address
+    the outermost one saw (the same address the sign-in lockout uses), else REMOTE_ADDR."""
+    return trusted_client_ip(request)
 
 
 def access_record(

@@ -50,7 +50,11 @@ class World:
 def world(draft, sme_owner, official, other_evaluator, partner) -> World:
     agreement = flow.to_agreed(draft, sme_owner.user, official.user, other_evaluator.user)
     disbursement = fs.disbursement_request(
-        agreement=agreement, actor=sme_owner.user, source="government", tranche="advance", amount_krw=1_000_000
+        agreement=agreement,
+        actor=sme_owner.user,
+        source="government",
+        tranche="advance",
+        amount_krw=1_000_000,
     )
     completed_on = timezone.localdate() - dt.timedelta(days=430)
     old_call = f.CallFactory(fiscal_year=completed_on.year - 1)

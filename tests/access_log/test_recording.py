@@ -27,37 +27,212 @@ def _firm(w: World) -> str:
 VIEWS: list[tuple[str, str, str, Kw, str, bool, str | Callable[[World], str]]] = [
     ("official", "page", "companies:detail", lambda w: {"company_id": w.company.pk}, "company", True, FIRM),
     ("sme_owner", "page", "companies:edit", lambda w: {"company_id": w.company.pk}, "company", True, FIRM),
-    ("sme_owner", "page", "companies:workplace-edit", lambda w: {"workplace_id": w.workplace.pk}, "workplace", False, FIRM),
+    (
+        "sme_owner",
+        "page",
+        "companies:workplace-edit",
+        lambda w: {"workplace_id": w.workplace.pk},
+        "workplace",
+        False,
+        FIRM,
+    ),
     ("official", "api", "api-company-detail", lambda w: {"company_id": w.company.pk}, "company", True, FIRM),
     ("official", "api", "api-workplace-list", lambda w: {"company_id": w.company.pk}, "company", False, FIRM),
-    ("official", "api", "api-workplace-detail", lambda w: {"workplace_id": w.workplace.pk}, "workplace", False, FIRM),
     (
-        "official", "api", "api-supplier-detail", lambda w: {"supplier_id": w.supplier.pk}, "supplier", True,
-        lambda w: f"{w.supplier.organisation.name_ko} ({w.supplier.brn[:3]}-{w.supplier.brn[3:5]}-{w.supplier.brn[5:]})",
+        "official",
+        "api",
+        "api-workplace-detail",
+        lambda w: {"workplace_id": w.workplace.pk},
+        "workplace",
+        False,
+        FIRM,
     ),
-    ("official", "page", "applications:detail", lambda w: {"application_id": w.application.pk}, "application", False, FIRM),
-    ("official", "api", "api-application-detail", lambda w: {"application_id": w.application.pk}, "application", False, FIRM),
-    ("official", "api", "api-application-history", lambda w: {"application_id": w.application.pk}, "application", False, FIRM),
-    ("official", "api", "api-application-assignments", lambda w: {"application_id": w.application.pk}, "application", True, FIRM),
-    ("other_evaluator", "page", "applications:assignment-detail", lambda w: {"assignment_id": w.assignment.pk}, "assignment", False, FIRM),
-    ("other_evaluator", "api", "api-assignment-detail", lambda w: {"assignment_id": w.assignment.pk}, "assignment", False, FIRM),
-    ("official", "page", "applications:selection", lambda w: {"call_id": w.call.pk}, "selection", False, lambda w: w.call.title_ko),
-    ("official", "page", "funding:agreement", lambda w: {"agreement_id": w.agreement.pk}, "agreement", False, FIRM),
-    ("official", "api", "api-agreement-detail", lambda w: {"agreement_id": w.agreement.pk}, "agreement", False, FIRM),
-    ("sme_owner", "page", "agreements:change-request-new", lambda w: {"agreement_id": w.agreement.pk}, "agreement", False, FIRM),
-    ("official", "api", "api-disbursement-detail", lambda w: {"request_id": w.disbursement.pk}, "disbursement", False, FIRM),
+    (
+        "official",
+        "api",
+        "api-supplier-detail",
+        lambda w: {"supplier_id": w.supplier.pk},
+        "supplier",
+        True,
+        lambda w: (
+            f"{w.supplier.organisation.name_ko} ({w.supplier.brn[:3]}-{w.supplier.brn[3:5]}-{w.supplier.brn[5:]})"
+        ),
+    ),
+    (
+        "official",
+        "page",
+        "applications:detail",
+        lambda w: {"application_id": w.application.pk},
+        "application",
+        False,
+        FIRM,
+    ),
+    (
+        "official",
+        "api",
+        "api-application-detail",
+        lambda w: {"application_id": w.application.pk},
+        "application",
+        False,
+        FIRM,
+    ),
+    (
+        "official",
+        "api",
+        "api-application-history",
+        lambda w: {"application_id": w.application.pk},
+        "application",
+        False,
+        FIRM,
+    ),
+    (
+        "official",
+        "api",
+        "api-application-assignments",
+        lambda w: {"application_id": w.application.pk},
+        "application",
+        True,
+        FIRM,
+    ),
+    (
+        "other_evaluator",
+        "page",
+        "applications:assignment-detail",
+        lambda w: {"assignment_id": w.assignment.pk},
+        "assignment",
+        False,
+        FIRM,
+    ),
+    (
+        "other_evaluator",
+        "api",
+        "api-assignment-detail",
+        lambda w: {"assignment_id": w.assignment.pk},
+        "assignment",
+        False,
+        FIRM,
+    ),
+    (
+        "official",
+        "page",
+        "applications:selection",
+        lambda w: {"call_id": w.call.pk},
+        "selection",
+        False,
+        lambda w: w.call.title_ko,
+    ),
+    (
+        "official",
+        "page",
+        "funding:agreement",
+        lambda w: {"agreement_id": w.agreement.pk},
+        "agreement",
+        False,
+        FIRM,
+    ),
+    (
+        "official",
+        "api",
+        "api-agreement-detail",
+        lambda w: {"agreement_id": w.agreement.pk},
+        "agreement",
+        False,
+        FIRM,
+    ),
+    (
+        "sme_owner",
+        "page",
+        "agreements:change-request-new",
+        lambda w: {"agreement_id": w.agreement.pk},
+        "agreement",
+        False,
+        FIRM,
+    ),
+    (
+        "official",
+        "api",
+        "api-disbursement-detail",
+        lambda w: {"request_id": w.disbursement.pk},
+        "disbursement",
+        False,
+        FIRM,
+    ),
     ("official", "page", "factories:detail", lambda w: {"factory_id": w.factory.pk}, "factory", False, FIRM),
     ("official", "api", "api-factory-detail", lambda w: {"factory_id": w.factory.pk}, "factory", False, FIRM),
-    ("official", "page", "factories:workplace-levels", lambda w: {"workplace_id": w.workplace.pk}, "workplace_levels", False, FIRM),
-    ("official", "api", "api-workplace-level-history", lambda w: {"workplace_id": w.workplace.pk}, "workplace_levels", False, FIRM),
-    ("official", "page", "outcomes:detail", lambda w: {"report_id": w.report.pk}, "outcome_report", False, FIRM),
-    ("official", "api", "api-outcome-report-detail", lambda w: {"report_id": w.report.pk}, "outcome_report", False, FIRM),
+    (
+        "official",
+        "page",
+        "factories:workplace-levels",
+        lambda w: {"workplace_id": w.workplace.pk},
+        "workplace_levels",
+        False,
+        FIRM,
+    ),
+    (
+        "official",
+        "api",
+        "api-workplace-level-history",
+        lambda w: {"workplace_id": w.workplace.pk},
+        "workplace_levels",
+        False,
+        FIRM,
+    ),
+    (
+        "official",
+        "page",
+        "outcomes:detail",
+        lambda w: {"report_id": w.report.pk},
+        "outcome_report",
+        False,
+        FIRM,
+    ),
+    (
+        "official",
+        "api",
+        "api-outcome-report-detail",
+        lambda w: {"report_id": w.report.pk},
+        "outcome_report",
+        False,
+        FIRM,
+    ),
     ("official", "page", "partners:match-detail", lambda w: {"match_id": w.match.pk}, "match", True, FIRM),
     ("official", "api", "api-match-detail", lambda w: {"match_id": w.match.pk}, "match", True, FIRM),
-    ("partner", "page", "partners:mentor-edit", lambda w: {"mentor_id": w.mentor.pk}, "mentor", True, lambda w: "김멘토 · 삼성전자"),
-    ("official", "page", "partners:agreement-detail", lambda w: {"agreement_id": w.winwin.pk}, "winwin_agreement", False, lambda w: f"{w.consortium.partner.name_ko} · {w.consortium.institution.name_ko}"),
-    ("official", "api", "api-consortium-detail", lambda w: {"consortium_id": w.consortium.pk}, "consortium", False, lambda w: f"{w.consortium.partner.name_ko} · {w.consortium.institution.name_ko}"),
-    ("official", "page", "complexes:detail", lambda w: {"complex_id": w.complex.pk}, "complex", False, lambda w: "반월국가산업단지"),
+    (
+        "partner",
+        "page",
+        "partners:mentor-edit",
+        lambda w: {"mentor_id": w.mentor.pk},
+        "mentor",
+        True,
+        lambda w: "김멘토 · 삼성전자",
+    ),
+    (
+        "official",
+        "page",
+        "partners:agreement-detail",
+        lambda w: {"agreement_id": w.winwin.pk},
+        "winwin_agreement",
+        False,
+        lambda w: f"{w.consortium.partner.name_ko} · {w.consortium.institution.name_ko}",
+    ),
+    (
+        "official",
+        "api",
+        "api-consortium-detail",
+        lambda w: {"consortium_id": w.consortium.pk},
+        "consortium",
+        False,
+        lambda w: f"{w.consortium.partner.name_ko} · {w.consortium.institution.name_ko}",
+    ),
+    (
+        "official",
+        "page",
+        "complexes:detail",
+        lambda w: {"complex_id": w.complex.pk},
+        "complex",
+        False,
+        lambda w: "반월국가산업단지",
+    ),
 ]
 
 # Lists of personal data, or pages that always show business records: a view row without any filter.
@@ -124,7 +299,9 @@ def test_a_view_of_one_record_is_one_row(
 @pytest.mark.parametrize(
     ("persona_name", "kind", "url_name", "resource", "personal"), LISTS, ids=[f"{v[1]}:{v[2]}" for v in LISTS]
 )
-def test_a_list_of_personal_data_is_one_row(request, db, world, persona_name, kind, url_name, resource, personal):
+def test_a_list_of_personal_data_is_one_row(
+    request, db, world, persona_name, kind, url_name, resource, personal
+):
     persona = request.getfixturevalue(persona_name)
     since = last_id()
     response = _client(persona, kind).get(reverse(url_name))
@@ -168,6 +345,27 @@ def test_an_api_filter_is_a_search_row(db, world, official):
         "applications",
         {"status": "agreed"},
     )
+
+
+@pytest.mark.parametrize(
+    ("proxies", "expected"),
+    [(0, "10.1.2.3"), (1, "203.0.113.7"), (2, "198.51.100.9")],
+)
+def test_the_address_is_the_clients_behind_the_trusted_proxies(
+    db, world, official, settings, proxies, expected
+):
+    """Behind N trusted proxies the client is the N-th address from the right of X-Forwarded-For, the same
+    address the sign-in lockout uses; with none the header (which anyone can send) is ignored."""
+    settings.AXES_IPWARE_PROXY_COUNT = proxies
+    since = last_id()
+    response = official.api().get(
+        reverse("api-company-detail", args=[world.company.pk]),
+        REMOTE_ADDR="10.1.2.3",
+        HTTP_X_FORWARDED_FOR="198.51.100.9, 203.0.113.7",
+    )
+    assert response.status_code == 200
+    [row] = new_rows(since)
+    assert row.ip == expected
 
 
 def test_a_refused_or_failed_view_writes_no_access_row(db, world, other_sme):
