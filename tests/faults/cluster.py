@@ -53,7 +53,8 @@ class PrivateCluster:
         self.start()
 
     def start(self) -> None:
-        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c fsync=off -c full_page_writes=off"
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root}"
+        options += " -c fsync=off -c full_page_writes=off"  # a throw-away cluster: speed over durability
         self._run(
             _bin("pg_ctl"),
             "-D",
