@@ -184,3 +184,21 @@ def otp_device_replace(*, user: User, code: str) -> TOTPDevice:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         return TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+
+
+@transaction.atomic
+def otp_demo_device(*, user: User) -> TOTPDevice:
+    """The demo login's confirmed device, enrolled on first use, so that `manage.py demo_otp_code` can
+    show its current code. Only where settings.DEMO_OTP_CODES is on (local and test settings, never
+    production): a code printed on the server's console is no second factor.
+
+    Errors: Conflict `otp_demo_disabled` when DEMO_OTP_CODES is off."""
+    from django.conf import settings
+
+    if not getattr(settings, "DEMO_OTP_CODES", False):
+        raise Conflict(_("Demo codes are switched off on this server."), code="otp_demo_disabled")
+    device = otp_device_get(user)
+    if device is None:
+        TOTPDevice.objects.filter(user=user).delete()
+        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=True)
+    return device

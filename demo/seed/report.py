@@ -104,6 +104,14 @@ def print_report(log: Callable[[str], None]) -> None:
         rows.append(["", login.role_en, login.try_en])
     for line in table(rows):
         log(line)
+    log(
+        "official·finance·auditor 로그인은 인증앱 코드가 필요합니다: "
+        ".venv/bin/python manage.py demo_otp_code official"
+    )
+    log(
+        "The official, finance and auditor logins need an authenticator code: "
+        ".venv/bin/python manage.py demo_otp_code official (prints the current code)"
+    )
 
     log("")
     log("모델별 건수 / Rows per model")

@@ -264,3 +264,31 @@ def test_replacing_the_device_needs_the_password_and_a_current_code(official):
 def test_the_code_form_strips_what_apps_show_between_digits():
     form = OtpTokenForm({"otp_token": " 123 456 "})
     assert form.is_valid()
+
+
+def test_the_demo_command_prints_a_code_that_signs_in(db, kosmo, settings, capsys):
+    """`manage.py demo_otp_code` enrols the demo login once and prints the code its app would show."""
+    from django.core.management import call_command
+
+    user = f.UserFactory(username="demo_official")
+    f.member(user, kosmo, "official")
+    call_command("demo_otp_code", "demo_official")
+    code = capsys.readouterr().out.strip()
+    assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
+    client = Client()
+    client.post(reverse("login"), {"username": "demo_official", "password": PASSWORD})
+    done = client.post(reverse("otp-verify"), {"otp_token": code, "next": "/kpi/"})
+    assert done["Location"] == "/kpi/"
+    call_command("demo_otp_code", "demo_official")
+    assert TOTPDevice.objects.filter(user=user).count() == 1  # the same device, not a new one
+
+
+def test_the_demo_command_is_refused_where_demo_codes_are_off(db, kosmo, settings):
+    from django.core.management import CommandError, call_command
+
+    settings.DEMO_OTP_CODES = False
+    user = f.UserFactory(username="real_official")
+    f.member(user, kosmo, "official")
+    with pytest.raises(CommandError):
+        call_command("demo_otp_code", "real_official")
+    assert not TOTPDevice.objects.filter(user=user).exists()
