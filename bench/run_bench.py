@@ -514,6 +514,85 @@ def measure_kpi(env: dict[str, str], *, with_2x: bool, seed_2x: bool) -> dict[st
     return figures
 
 
+# The export figures (issue #7): the national ledger (about 1,000,000 entries) exported to xlsx and CSV
+# through the real export path, each in a fresh process (rows per second, peak memory), next to the same
+# writer writing ledger rows from memory, and a 100,000-row companies import into a scratch database.
+EXPORT_TIMEOUT = 900
+IMPORT_ROWS = 100_000
+IMPORT_DATABASE = f"{DATABASE}_import"
+EXPORT_TARGETS = {
+    "export_xlsx_peak_mb": ("<", 300),
+    "export_csv_rows_per_s": (">", 150_000),
+    "import_100k_s": ("<", 60),
+}
+
+
+def probe(label: str, args: list[str], env: dict[str, str], timeout: int = EXPORT_TIMEOUT) -> dict[str, Any]:
+    print(f"[bench] {label}: export_probe.py {' '.join(args)}", flush=True)
+    try:
+        done = subprocess.run(
+            [PYTHON, "bench/export_probe.py", *args],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            timeout=timeout,
+            capture_output=True,
+            text=True,
+        )
+    except subprocess.TimeoutExpired:
+        fail(f"{label} did not finish within {timeout} s.")
+    except subprocess.CalledProcessError as exc:
+        fail(f"{label} failed with exit code {exc.returncode}:\n{exc.stderr[-3000:]}")
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        fail(f"{label} printed no result:\n{done.stdout}\n{done.stderr}")
+    result: dict[str, Any] = json.loads(lines[-1])
+    print(f"[bench] {label}: {result}", flush=True)
+    return result
+
+
+def measure_exports(env: dict[str, str]) -> dict[str, dict[str, object]]:
+    out = ROOT / "bench" / "output"
+    out.mkdir(exist_ok=True)
+    try:
+        xlsx = probe("export ledger xlsx", ["export", "--format", "xlsx", "--out", str(out / "ledger.xlsx")], env)
+        csv = probe("export ledger csv", ["export", "--format", "csv", "--out", str(out / "ledger.csv")], env)
+        memory = probe(
+            "writer from memory",
+            ["memory", "--rows", str(xlsx["rows"]), "--out", str(out / "memory.xlsx")],
+            env,
+        )
+    finally:
+        for name in ("ledger.xlsx", "ledger.csv", "memory.xlsx"):
+            (out / name).unlink(missing_ok=True)
+    scratch_url, _ = bench_url(IMPORT_DATABASE)
+    scratch = env | {"DATABASE_URL": scratch_url, "IMPORTS_ROOT": str(out / "imports")}
+    run("import database", [PYTHON, "scripts/ensure_database.py", IMPORT_DATABASE, "--recreate"], env, 120)
+    run("import migrate", [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], scratch, MIGRATE_TIMEOUT)
+    imported = probe("import 100k companies", ["import", "--rows", str(IMPORT_ROWS)], scratch)
+    figures: dict[str, dict[str, object]] = {
+        "export_ledger_rows": {"value": xlsx["rows"], "unit": "rows"},
+        "export_xlsx_s": {"value": xlsx["seconds"], "unit": "s"},
+        "export_xlsx_rows_per_s": {"value": xlsx["rows_per_s"], "unit": "rows/s"},
+        "export_xlsx_peak_mb": {"value": xlsx["peak_mb"], "unit": "MB"},
+        "export_csv_s": {"value": csv["seconds"], "unit": "s"},
+        "export_csv_rows_per_s": {"value": csv["rows_per_s"], "unit": "rows/s"},
+        "export_csv_peak_mb": {"value": csv["peak_mb"], "unit": "MB"},
+        "writer_from_memory_rows_per_s": {"value": memory["rows_per_s"], "unit": "rows/s"},
+        "csv_writer_from_memory_rows_per_s": {"value": memory["csv_rows_per_s"], "unit": "rows/s"},
+        "export_xlsx_vs_memory": {"value": round(xlsx["rows_per_s"] / memory["rows_per_s"], 3), "unit": "ratio"},
+        "import_100k_s": {"value": imported["seconds"], "unit": "s"},
+        "import_100k_peak_mb": {"value": imported["peak_mb"], "unit": "MB"},
+    }
+    for name, (op, limit) in EXPORT_TARGETS.items():
+        value = float(figures[name]["value"])  # type: ignore[arg-type]
+        met = value < limit if op == "<" else value > limit
+        print(f"[bench] {name} = {value:,} (target {op} {limit:,}): {'met' if met else 'MISSED'}", flush=True)
+    ratio = float(figures["export_xlsx_vs_memory"]["value"])  # type: ignore[arg-type]
+    print(f"[bench] xlsx export / writer from memory = {ratio} (target >= 0.8)", flush=True)
+    return figures
+
+
 def load_results() -> dict[str, dict[str, object]]:
     if not RESULTS.exists():
         return {}
@@ -541,6 +620,11 @@ def main() -> None:
         action="store_true",
         help="leave out double national scale (kpi_api_p50_ms_2x; seeding it takes about 5 minutes)",
     )
+    parser.add_argument(
+        "--exports-only",
+        action="store_true",
+        help="time only the export and import figures, on the national data already seeded",
+    )
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)  # the timed server child
     options = parser.parse_args()
     if options.serve:
@@ -559,6 +643,8 @@ def main() -> None:
         figures = matching_figures(run_matching(params, env))
     elif options.kpi_only:
         figures = measure_kpi(env, with_2x=not options.skip_2x, seed_2x=False)
+    elif options.exports_only:
+        figures = measure_exports(env)
     else:
         figures = measure_all(params, env, with_2x=not options.skip_2x)
     save(figures)
@@ -588,6 +674,7 @@ def measure_all(
     figures.update(matching_figures(run_matching(params, env)))
     figures.update(run_reconcile(env))
     figures.update(measure_kpi(env, with_2x=with_2x, seed_2x=True))
+    figures.update(measure_exports(env))
     return figures
 
 

@@ -190,6 +190,13 @@ RULES: dict[str, AccessRule] = {
     "exports.api_reports.MinistryWorkbookDownloadApi": AccessRule(resource="ministry_workbook"),
     "exports.views_reports.open_data_download": AccessRule(resource="open_data"),
     "exports.api_reports.OpenDataDownloadApi": AccessRule(resource="open_data"),
+    # Imports: a job's errors quote the uploaded cells (firms' records); its annotated workbook holds the
+    # uploaded rows themselves, representatives' names included.
+    "exports.views_imports.import_detail": AccessRule(resource="import_job", kwarg="job_id"),
+    "exports.api_imports.ImportJobDetailApi": AccessRule(resource="import_job", kwarg="job_id"),
+    "exports.views_imports.import_errors_download": AccessRule(
+        resource="import_errors", personal_data=True, kwarg="job_id"
+    ),
     # The auditors' own pages: the logs name accounts and addresses.
     "core.views_audit.access_log": listing("access_log", personal=True),
     "core.views_audit.security_log": listing("security_log", personal=True),
@@ -206,6 +213,9 @@ _PUBLIC = "public program information or reference data"
 _AGGREGATE = "aggregates naming no firm or person"
 _FORM = "an empty form, or a POST-only action (writes are audited by pghistory)"
 _OPS = "operations endpoint"
+_OWN_IMPORTS = "the signed-in user's own import jobs (status, counts and progress, no rows)"
+_OWN_EXPORTS = "the signed-in user's own export jobs (status and progress, no rows)"
+_SELF_LOGGED = "logs its own download, with the reason given (core.access.access_record_request)"
 
 NOT_LOGGED: dict[str, str] = {
     "core.views.home": _OWN_ACCOUNT,
@@ -283,6 +293,18 @@ NOT_LOGGED: dict[str, str] = {
     "training.api.CohortDetailApi": _AGGREGATE,
     "training.api.TrainedWorkersApi": _AGGREGATE,
     "exports.views_reports.reports_page": _AGGREGATE,
+    "exports.views_imports.import_list": _OWN_IMPORTS,
+    "exports.views_imports.import_progress": _OWN_IMPORTS,
+    "exports.views_imports.import_template_download": _FORM,
+    # Raw exports: the export page shows a row count; the files log their own downloads.
+    "exports.views.export_new": _SELF_LOGGED,
+    "exports.views.job_list": _OWN_EXPORTS,
+    "exports.views.job_detail": _OWN_EXPORTS,
+    "exports.views.job_progress": _OWN_EXPORTS,
+    "exports.views.job_download": _SELF_LOGGED,
+    "exports.api_jobs.ExportJobCollectionApi": _OWN_EXPORTS,
+    "exports.api_jobs.ExportJobDetailApi": _OWN_EXPORTS,
+    "exports.api_jobs.ExportJobDownloadApi": _SELF_LOGGED,
     "kpi.views.dashboard": _AGGREGATE,
     "kpi.views.freeze": _FORM,
     "kpi.views.refresh": _FORM,

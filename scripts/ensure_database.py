@@ -53,8 +53,12 @@ def main() -> None:
     if parsed.scheme not in {"postgres", "postgresql"}:
         fail(f"DATABASE_URL must be a postgres:// URL, got {url!r}.")
     dbname = unquote(parsed.path.lstrip("/")) or "smartfactory"
-    if len(sys.argv) > 1:
-        dbname = sys.argv[1]  # e.g. the benchmark's own database
+    args = sys.argv[1:]
+    # --recreate: drop the database first (a benchmark's scratch database, never the application's own).
+    recreate = "--recreate" in args
+    names = [a for a in args if a != "--recreate"]
+    if names:
+        dbname = names[0]  # e.g. the benchmark's own database
     params: dict[str, Any] = {
         "host": parsed.hostname or "127.0.0.1",
         "port": parsed.port or 5432,
@@ -78,6 +82,8 @@ def main() -> None:
             "  for example DATABASE_URL=postgres://user:password@host:5432/smartfactory"
         )
     with conn:
+        if recreate:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname)))
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone()
         if not exists:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))

@@ -246,6 +246,9 @@ SPECTACULAR_SETTINGS = {
         "ProviderKindEnum": "training.models.ProviderKind",
         "OutcomeStatusEnum": "factories.models.OutcomeStatus",
         "FactoryOriginEnum": "factories.models.FactoryOrigin",
+        "ExportJobStatusEnum": "exports.models.JobStatus",
+        "ExportFileFormatEnum": "exports.models.FileFormat",
+        "ExportKindEnum": "exports.api_jobs.KIND_CHOICES",
     },
 }
 

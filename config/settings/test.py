@@ -17,3 +17,11 @@ WHITENOISE_AUTOREFRESH = True
 
 # `manage.py demo_otp_code <username>` prints the current second-factor code of a demo login.
 DEMO_OTP_CODES = True
+
+# Files that tests make (exports, uploaded workbooks) go to a throw-away directory per test process,
+# never into the checkout; tests that look at the files set their own tmp_path.
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+EXPORTS_ROOT = Path(tempfile.mkdtemp(prefix="sf-test-exports-"))
+IMPORTS_ROOT = Path(tempfile.mkdtemp(prefix="sf-test-imports-"))

@@ -47,6 +47,7 @@ class PrivateCluster:
         self.root.mkdir(parents=True, exist_ok=True)
         if self.as_root:
             shutil.chown(self.root, "postgres", "postgres")
+            self.root.chmod(0o700)
         self._run(
             _bin("initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"
         )

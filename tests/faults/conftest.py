@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -39,9 +40,10 @@ def _require_broker() -> None:
 
 
 @pytest.fixture(scope="session")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrivateCluster]:
+def cluster() -> Iterator[PrivateCluster]:
     _require_broker()
-    private = PrivateCluster(tmp_path_factory.mktemp("pgcluster"))
+    # Not under pytest's tmp_path: that is private to root, and the cluster runs as `postgres`.
+    private = PrivateCluster(Path(tempfile.mkdtemp(prefix="sf-faults-pg-")))
     private.init()
     env = os.environ | {
         "DATABASE_URL": private.url(DATABASE),

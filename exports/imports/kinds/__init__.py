@@ -1,0 +1,1 @@
+"""The import kinds, one module each; `exports.imports.registry` lists them."""
