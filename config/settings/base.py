@@ -374,6 +374,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # django-axes announces itself on every start of every process.
+        "axes.apps": {"level": "WARNING"},
         # core.observability writes one line per request; runserver's own line would repeat it.
         "django.server": {"level": "WARNING"},
     },
