@@ -28,7 +28,8 @@ def test_the_ministry_workbook_of_a_snapshot(official, reports, tmp_path):
     assert tuple(values(data)) == SHEETS
     assert data == workbook_bytes(reports.past)
     log = AccessLog.objects.get(resource="ministry_workbook")
-    assert log.object_ref == str(reports.past.pk) and log.actor == official.user
+    assert log.object_ref == str(reports.past.pk)
+    assert log.actor == official.user
 
 
 def test_open_data_and_who_may_export_it(official, finance_officer, reports, tmp_path):

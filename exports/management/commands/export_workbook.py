@@ -4,8 +4,9 @@ Scripted exports, with the same checks, scope and access-log row as a download f
 
     export_workbook --kind ministry --out kpi.xlsx --user official [--snapshot ID | --as-of YYYY-MM-DD]
     export_workbook --kind open_data --out grants.csv --user official          (.csv or .json)
-    export_workbook --kind ledger --out ledger.csv --user finance --reason "월간 점검" --filter source=government
-    export_workbook --kind applications --out apps.xlsx --user officer --filter status=submitted --filter region=gyeonggi
+    export_workbook --kind ledger --out ledger.csv --user finance --reason "월간 점검" \\
+        --filter source=government
+    export_workbook --kind applications --out apps.xlsx --user officer --filter status=submitted
 
 KIND is `ministry`, `open_data`, or any list of the raw exports (`--list-kinds` prints them). The format
 follows the extension of --out (.xlsx, .csv, .json). The file is written beside --out under a temporary
