@@ -27,7 +27,7 @@ from core.uploads import UploadRefused, upload_check_size
 from core.views import signed_in_user
 from exports.imports import services
 from exports.imports.base import ImportKind
-from exports.imports.registry import kind_get, kinds_for_user
+from exports.imports.registry import KINDS, kind_get, kinds_for_user
 from exports.imports.selectors import import_job_get_for_user, import_job_list_for_user
 from exports.imports.workbooks import template_write
 from exports.models import ImportJob, ImportStatus
@@ -91,7 +91,8 @@ def import_list(request: HttpRequest) -> HttpResponse:
                 return redirect("exports:import-detail", job_id=job.pk)
         status = 400
     page = Paginator(import_job_list_for_user(user), JOBS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"form": form, "kinds": kinds, "page_obj": page}
+    labels = {key: kind.label for key, kind in KINDS.items()}
+    context = {"form": form, "kinds": kinds, "page_obj": page, "kind_labels": labels}
     return render(request, "exports/import_list.html", context, status=status)
 
 

@@ -274,6 +274,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "exports.tasks.export_jobs_expire",
         "schedule": crontab(minute="*/15"),
     },
+    # Uploaded import workbooks and their annotated copies (representatives' names) 30 days after the job.
+    "purge-import-files": {
+        "task": "exports.imports.tasks.import_files_purge_run",
+        "schedule": crontab(hour=3, minute=10),
+    },
     # One email per overdue outcome report (the task claims each report once).
     "send-outcome-reminders": {
         "task": "factories.tasks.send_outcome_reminders",

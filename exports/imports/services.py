@@ -16,7 +16,6 @@ import logging
 import os
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +51,6 @@ UPLOAD_LIMITS = UploadLimits()
 MAX_ROWS = 100_000
 # Errors kept on the job (all of them are in the annotated workbook).
 MAX_ERRORS = 1_000
-PROGRESS_EVERY = 5_000
 # A job still RUNNING this long after its start was left by a worker that died: it may be claimed again
 # (its transaction was rolled back with the worker, so nothing of it was saved).
 STALE_AFTER = dt.timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 360) * 3)
@@ -133,15 +131,6 @@ def import_job_create(
 
 
 # --- the run ---------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Sheet:
-    """The uploaded rows, the position of each of the kind's columns in them, and the data rows."""
-
-    raw: list[list[Any]]
-    positions: dict[str, int]
-    rows: list[Row]
 
 
 def _map_header(spec: ImportKind, cells: list[Any]) -> tuple[dict[str, int], RowError | None]:
@@ -373,3 +362,27 @@ def _finish(
         progress_done=data_rows,
         finished_at=timezone.now(),
     )
+
+
+# --- retention -----------------------------------------------------------------------------------------
+
+# Uploaded workbooks hold firms' records and representatives' names: kept only while the owner may want
+# the annotated copy.
+FILE_TTL = dt.timedelta(days=30)
+
+
+def import_files_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete the stored upload and the annotated workbook of every job finished more than FILE_TTL ago;
+    the jobs and their error lists stay (the pages answer 404 for the workbook). Returns the number of
+    files deleted; running it again deletes nothing more."""
+    cutoff = (now or timezone.now()) - FILE_TTL
+    root = imports_root()
+    deleted = 0
+    finished = ImportJob.objects.filter(finished_at__lt=cutoff).values_list("file_path", "annotated_path")
+    for names in finished.iterator(chunk_size=2_000):
+        for name in names:
+            path = root / name if name else None
+            if path is not None and path.is_file():
+                path.unlink(missing_ok=True)
+                deleted += 1
+    return deleted

@@ -25,3 +25,11 @@ def import_job_run(job_id: str) -> bool:
     from exports.imports.services import import_job_execute
 
     return import_job_execute(job_id=job_id)
+
+
+@shared_task(soft_time_limit=300, time_limit=360)
+def import_files_purge_run() -> int:
+    """Delete uploaded workbooks (and their annotated copies) of imports finished over 30 days ago."""
+    from exports.imports.services import import_files_purge
+
+    return import_files_purge()
