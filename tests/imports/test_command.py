@@ -66,4 +66,4 @@ def test_refused_files_and_users(official, sme_owner, tmp_path):
         call_command(
             "import_workbook", str(tmp_path / "missing.xlsx"), "--kind", "companies", "--user", "official"
         )
-    assert not Company.objects.exists()
+    assert Company.objects.count() == before
