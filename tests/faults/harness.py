@@ -68,6 +68,54 @@ def enqueue(count: int, file_format: str, tag: str) -> None:
     print(json.dumps(ids))
 
 
+def request_download(tag: str, timeout: float) -> None:
+    """The whole way through the API, as a client would: ask for a CSV of the tagged access-log rows, poll
+    the job until the worker (another process) has made it, download it. Prints what was seen."""
+    import time
+
+    from rest_framework.test import APIClient
+
+    user = User.objects.get(username=USERNAME)
+    client = APIClient()
+    client.force_authenticate(user)
+    asked = client.post(
+        "/api/v1/exports/",
+        {
+            "kind": "access_log",
+            "format": "csv",
+            "filters": {"resource": tag},
+            "reason": "워커 시험 (worker test)",
+        },
+        format="json",
+    )
+    job = asked.json()
+    statuses = [job.get("status")]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and statuses[-1] not in ("done", "failed"):
+        time.sleep(0.3)
+        statuses.append(client.get(f"/api/v1/exports/{job['id']}/").json()["status"])
+    detail = client.get(f"/api/v1/exports/{job['id']}/").json()
+    body = b""
+    if detail["status"] == "done":
+        download = client.get(detail["download_url"])
+        body = b"".join(download.streaming_content)
+    logs = list(
+        AccessLog.objects.filter(resource="access_log", actor=user).values("action", "reason", "detail")
+    )
+    print(
+        json.dumps(
+            {
+                "asked": asked.status_code,
+                "statuses": statuses,
+                "detail": detail,
+                "lines": body.decode("utf-8-sig").count("\r\n"),
+                "logs": logs,
+            },
+            ensure_ascii=False,
+        )
+    )
+
+
 def status() -> None:
     rows = ExportJob.objects.order_by("requested_at").values(
         "id", "status", "attempts", "file_path", "row_count", "progress_done", "error"
@@ -86,11 +134,16 @@ def main() -> None:
     e.add_argument("--format", default="csv")
     e.add_argument("--tag", required=True)
     sub.add_parser("status")
+    d = sub.add_parser("request-download")
+    d.add_argument("--tag", required=True)
+    d.add_argument("--timeout", type=float, default=120)
     options = parser.parse_args()
     if options.command == "setup":
         setup(options.log_rows, options.tag)
     elif options.command == "enqueue":
         enqueue(options.count, options.format, options.tag)
+    elif options.command == "request-download":
+        request_download(options.tag, options.timeout)
     else:
         status()
 
