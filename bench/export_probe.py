@@ -88,7 +88,7 @@ def memory(total: int, sample: int, username: str, out: Path) -> dict[str, objec
 
 
 def _official(username: str) -> User:
-    """An official in a scratch database (the import runs in its own, so the national data stays as seeded)."""
+    """An official in a scratch database (the import runs in its own; the national data stays as seeded)."""
     from core.roles import OrganisationKind, Role
     from core.services import membership_grant, organisation_create, user_create
 

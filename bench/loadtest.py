@@ -211,7 +211,7 @@ def main() -> None:
     missed = [
         name
         for name, limit in TARGETS.items()
-        if float(figures[name]["value"]) > limit  # type: ignore[arg-type]
+        if float(figures[name]["value"]) > limit
     ]
     if missed:
         print(

@@ -555,7 +555,9 @@ def measure_exports(env: dict[str, str]) -> dict[str, dict[str, object]]:
     out = ROOT / "bench" / "output"
     out.mkdir(exist_ok=True)
     try:
-        xlsx = probe("export ledger xlsx", ["export", "--format", "xlsx", "--out", str(out / "ledger.xlsx")], env)
+        xlsx = probe(
+            "export ledger xlsx", ["export", "--format", "xlsx", "--out", str(out / "ledger.xlsx")], env
+        )
         csv = probe("export ledger csv", ["export", "--format", "csv", "--out", str(out / "ledger.csv")], env)
         memory = probe(
             "writer from memory",
@@ -580,7 +582,10 @@ def measure_exports(env: dict[str, str]) -> dict[str, dict[str, object]]:
         "export_csv_peak_mb": {"value": csv["peak_mb"], "unit": "MB"},
         "writer_from_memory_rows_per_s": {"value": memory["rows_per_s"], "unit": "rows/s"},
         "csv_writer_from_memory_rows_per_s": {"value": memory["csv_rows_per_s"], "unit": "rows/s"},
-        "export_xlsx_vs_memory": {"value": round(xlsx["rows_per_s"] / memory["rows_per_s"], 3), "unit": "ratio"},
+        "export_xlsx_vs_memory": {
+            "value": round(xlsx["rows_per_s"] / memory["rows_per_s"], 3),
+            "unit": "ratio",
+        },
         "import_100k_s": {"value": imported["seconds"], "unit": "s"},
         "import_100k_peak_mb": {"value": imported["peak_mb"], "unit": "MB"},
     }

@@ -40,7 +40,9 @@ def firm(model: type[Model], path: str = "") -> Callable[[str], str]:
     def subject(pk: str) -> str:
         key = _int(pk)
         row = (
-            model._default_manager.filter(pk=key).values_list(f"{path}organisation__name_ko", f"{path}brn").first()
+            model._default_manager.filter(pk=key)
+            .values_list(f"{path}organisation__name_ko", f"{path}brn")
+            .first()
             if key is not None
             else None
         )
@@ -54,7 +56,9 @@ def named(model: type[Model], *fields: str) -> Callable[[str], str]:
 
     def subject(pk: str) -> str:
         key = _int(pk)
-        row: Any = model._default_manager.filter(pk=key).values_list(*fields).first() if key is not None else None
+        row: Any = (
+            model._default_manager.filter(pk=key).values_list(*fields).first() if key is not None else None
+        )
         return " · ".join(str(v) for v in row if v) if row else ""
 
     return subject

@@ -55,7 +55,7 @@ class JsonAccessLogger(Logger):
         status = resp.status
         if isinstance(status, str):
             status = status.split(None, 1)[0]
-        headers = dict((name.lower(), value) for name, value in (resp.headers or []))
+        headers = {name.lower(): value for name, value in (resp.headers or [])}
         line = {
             "time": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
             "level": "INFO",

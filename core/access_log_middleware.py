@@ -111,7 +111,8 @@ def access_log_response(request: HttpRequest, response: HttpResponseBase) -> Non
     if rule is None and not download:
         return
     match = request.resolver_match
-    assert match is not None
+    if match is None:  # rule_for found a rule, so the request was resolved; never None here
+        return
     resource = rule.resource if rule is not None else match.view_name[:60]
     personal = rule.personal_data if rule is not None else False
     detail: dict[str, Any] = {"view": match.view_name}

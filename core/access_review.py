@@ -99,9 +99,7 @@ class AccessReview:
 
     @property
     def flagged(self) -> list[AccountReview]:
-        return [
-            a for a in self.accounts if a.off_hours or a.missing_reason or a.refused or self.many(a)
-        ]
+        return [a for a in self.accounts if a.off_hours or a.missing_reason or a.refused or self.many(a)]
 
 
 def access_review_build(*, month: Month) -> AccessReview:
@@ -128,7 +126,9 @@ def access_review_build(*, month: Month) -> AccessReview:
         for row in rows:
             accounts[row["username"]] = AccountReview(**row)
     refused = (
-        SecurityEvent.objects.filter(in_month, kind__in=[SecurityEventKind.DENIED, SecurityEventKind.NOT_FOUND])
+        SecurityEvent.objects.filter(
+            in_month, kind__in=[SecurityEventKind.DENIED, SecurityEventKind.NOT_FOUND]
+        )
         .values("username")
         .annotate(
             denied=Count("id", filter=Q(kind=SecurityEventKind.DENIED)),
@@ -136,11 +136,13 @@ def access_review_build(*, month: Month) -> AccessReview:
         )
         .order_by("username")
     )
-    for row in refused:
-        account = accounts.setdefault(row["username"], AccountReview(username=row["username"]))
-        account.denied, account.not_found = row["denied"], row["not_found"]
+    for refusal in refused:
+        account = accounts.setdefault(refusal["username"], AccountReview(username=refusal["username"]))
+        account.denied, account.not_found = refusal["denied"], refusal["not_found"]
     listed = list(
-        AccessLog.objects.filter(in_month & personal_download).order_by("at", "id")[: MAX_LISTED_DOWNLOADS + 1]
+        AccessLog.objects.filter(in_month & personal_download).order_by("at", "id")[
+            : MAX_LISTED_DOWNLOADS + 1
+        ]
     )
     confirmations = list(
         AccessLog.objects.filter(resource=REVIEW_RESOURCE, detail__confirmed_month=str(month)).order_by("at")
@@ -234,7 +236,9 @@ def access_review_xlsx(review: AccessReview) -> bytes:
     summary.freeze_panes(4, 1)
 
     downloads = book.add_worksheet(_("Personal-data downloads"))
-    table(downloads, 0, [_("When (KST)"), _("Account"), _("Address"), _("What"), _("Whose data"), _("Reason")])
+    table(
+        downloads, 0, [_("When (KST)"), _("Account"), _("Address"), _("What"), _("Whose data"), _("Reason")]
+    )
     for i, log in enumerate(review.personal_downloads, start=1):
         downloads.write_string(i, 0, log.at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"))
         downloads.write_string(i, 1, log.username)

@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Registers the OpenAPI extension for token authentication.
         from core.api import schema  # noqa: F401
+
         # Carries the request id from a request into the Celery tasks it queues (core.observability).
         from core.observability import connect_celery_signals
 

@@ -72,7 +72,7 @@ class SecondFactorMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]  # installed by OTPMiddleware
+            and not user.is_verified()  # type: ignore[attr-defined]  # installed by OTPMiddleware
             and request.path not in self.allowed_paths()
             and otp_required(user)
         ):

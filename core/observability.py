@@ -70,14 +70,14 @@ def _utc_time(record: logging.LogRecord) -> str:
 class TextFormatter(logging.Formatter):
     """Readable lines with UTC ISO-8601 timestamps (ASVS 16.2.2), whatever TIME_ZONE says."""
 
-    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         return _utc_time(record)
 
 
 class JsonFormatter(_BaseJsonFormatter):
     """python-json-logger with UTC ISO-8601 timestamps (ASVS 16.2.2)."""
 
-    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         return _utc_time(record)
 
 
@@ -86,10 +86,10 @@ def _user_id(request: HttpRequest) -> int | None:
     user = request.__dict__.get("user")
     if user is None:
         return None
-    if isinstance(user, SimpleLazyObject) and user._wrapped is empty:  # type: ignore[attr-defined]
+    if isinstance(user, SimpleLazyObject) and user._wrapped is empty:
         return None
     if getattr(user, "is_authenticated", False):
-        return user.pk  # type: ignore[no-any-return]
+        return user.pk
     return None
 
 

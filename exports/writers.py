@@ -152,7 +152,9 @@ def write_json(
     counter = _Counter(progress, progress_every)
     out.write(b"[")
     for row in rows:
-        out.write((b",\n" if counter.count else b"\n") + encoder.encode(dict(zip(keys, row, strict=True))).encode())
+        out.write(
+            (b",\n" if counter.count else b"\n") + encoder.encode(dict(zip(keys, row, strict=True))).encode()
+        )
         counter.tick()
     out.write(b"\n]\n")
     return counter.finish()
@@ -167,7 +169,9 @@ def _width(column: Column) -> float:
     header = str(column.header)
     # Hangul is about twice as wide as Latin in Excel's default font.
     header_width = sum(2 if ord(ch) > 0x1100 else 1 for ch in header) + 2
-    minimum = {"money": 14, "datetime": 19, "date": 11, "int": 8, "decimal": 10, "bool": 6}.get(column.kind, 12)
+    minimum = {"money": 14, "datetime": 19, "date": 11, "int": 8, "decimal": 10, "bool": 6}.get(
+        column.kind, 12
+    )
     return float(min(max(header_width, minimum), 50))
 
 
@@ -251,7 +255,9 @@ def _cell_writer(sheet: Any, kind: str, formats: dict[str, Any]) -> Callable[[in
         if isinstance(value, bool):
             return write_string(r, c, "Y" if value else "N")
         if isinstance(value, int | float | Decimal):
-            return write_number(r, c, value, money if kind == "money" else decimal_format if kind == "decimal" else None)
+            return write_number(
+                r, c, value, money if kind == "money" else decimal_format if kind == "decimal" else None
+            )
         if isinstance(value, dt.datetime):
             return write_datetime(r, c, _local(value), datetime_format)
         if isinstance(value, dt.date):

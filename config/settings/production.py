@@ -84,7 +84,9 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = positive_int("EMAIL_TIMEOUT", 10)
-SERVER_EMAIL = env.str("SERVER_EMAIL", default=env.str("DEFAULT_FROM_EMAIL", default="noreply@smartfactory.example"))
+SERVER_EMAIL = env.str(
+    "SERVER_EMAIL", default=env.str("DEFAULT_FROM_EMAIL", default="noreply@smartfactory.example")
+)
 ADMINS = [("Operations", address) for address in env.list("DJANGO_ADMINS", default=[])]
 
 # Second-factor codes are never printed by a management command in production (core.otp).
@@ -99,4 +101,4 @@ if HEALTH_TOKEN and len(HEALTH_TOKEN) < 32:
 LOG_FORMAT = env.str("LOG_FORMAT", default="json")
 if LOG_FORMAT not in {"text", "json"}:
     raise ImproperlyConfigured(f"LOG_FORMAT must be 'text' or 'json', got {LOG_FORMAT!r}.")
-LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # type: ignore[index]  # a plain dict

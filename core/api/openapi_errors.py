@@ -52,6 +52,7 @@ def document_error_responses(
                 if status == "409" and method in READ_METHODS:
                     continue
                 responses.setdefault(
-                    status, {"description": description, "content": {"application/json": {"schema": reference}}}
+                    status,
+                    {"description": description, "content": {"application/json": {"schema": reference}}},
                 )
     return result

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0006_access_and_security_logs'),
+        ("core", "0006_access_and_security_logs"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='session_epoch',
-            field=models.PositiveIntegerField(db_default=0, default=0, editable=False, verbose_name='session generation'),
+            model_name="user",
+            name="session_epoch",
+            field=models.PositiveIntegerField(
+                db_default=0, default=0, editable=False, verbose_name="session generation"
+            ),
         ),
     ]

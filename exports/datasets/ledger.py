@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import FundingSource
 from core.roles import Role
 from core.selectors import user_access
-from exports.datasets.base import AnyUser, ChoiceLabels, Column, Dataset, application_number, person_name, register
+from exports.datasets.base import (
+    AnyUser,
+    ChoiceLabels,
+    Column,
+    Dataset,
+    application_number,
+    person_name,
+    register,
+)
 from funding.api import LedgerFilter
 from funding.models import LedgerEntry, LedgerKind, Tranche
 from funding.selectors import ledger_list_for_user

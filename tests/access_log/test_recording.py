@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from core.identifiers import format_brn
 from core.models import AccessAction, AccessLog
 from tests import factories as f
 from tests.access_log.conftest import World, last_id, new_rows
@@ -54,9 +55,7 @@ VIEWS: list[tuple[str, str, str, Kw, str, bool, str | Callable[[World], str]]] =
         lambda w: {"supplier_id": w.supplier.pk},
         "supplier",
         True,
-        lambda w: (
-            f"{w.supplier.organisation.name_ko} ({w.supplier.brn[:3]}-{w.supplier.brn[3:5]}-{w.supplier.brn[5:]})"
-        ),
+        lambda w: f"{w.supplier.organisation.name_ko} ({format_brn(w.supplier.brn)})",
     ),
     (
         "official",

@@ -225,7 +225,9 @@ def test_production_cookies_are_secure():
     secure, httponly, samesite, name, csrf_secure, idle, absolute = json.loads(
         done.stdout.strip().splitlines()[-1]
     )
-    assert secure and httponly and csrf_secure
+    assert secure
+    assert httponly
+    assert csrf_secure
     assert samesite == "Lax"
     assert name.startswith("__Host-")
     assert (idle, absolute) == (30 * 60, 8 * 60 * 60)

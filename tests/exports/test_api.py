@@ -29,7 +29,8 @@ def test_post_runs_the_job_and_the_file_downloads(
     job_id = response.json()["id"]
     detail = client.get(f"{URL}{job_id}/").json()
     assert detail["status"] == JobStatus.DONE
-    assert detail["percent"] == 100 and detail["row_count"] == 3
+    assert detail["percent"] == 100
+    assert detail["row_count"] == 3
     assert detail["download_url"] == f"{URL}{job_id}/download/"
     assert detail["filters"] == {"kind": "payment"}
     listing = client.get(URL).json()
@@ -39,7 +40,9 @@ def test_post_runs_the_job_and_the_file_downloads(
     assert download["Cache-Control"] == "no-store"
     assert b"".join(download.streaming_content).startswith(b"\xef\xbb\xbf")
     log = AccessLog.objects.get()
-    assert log.resource == "ledger" and log.reason == REASON and log.detail["rows"] == 3
+    assert log.resource == "ledger"
+    assert log.reason == REASON
+    assert log.detail["rows"] == 3
 
 
 @pytest.mark.parametrize(

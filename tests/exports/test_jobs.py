@@ -43,7 +43,8 @@ def test_lifecycle_create_run_done_then_expired(
     assert job.status == JobStatus.DONE
     assert job.row_count == 3 == job.progress_done == job.progress_total
     assert job.attempts == 1
-    assert job.personal_data and job.reason == REASON
+    assert job.personal_data
+    assert job.reason == REASON
     assert job.expires_at == job.finished_at + dt.timedelta(hours=settings.EXPORT_TTL_HOURS)
     assert job.file_name.endswith(".xlsx")
     path = Path(settings.EXPORTS_ROOT) / job.file_path
@@ -100,7 +101,8 @@ def test_a_second_run_while_the_first_runs_is_a_no_op(finance_officer, ledger_en
     monkeypatch.setattr(services, "export_write", write_and_meanwhile_run_again)
     finished = export_job_execute(job_id=job.pk)
     assert second == [None]
-    assert finished is not None and finished.status == JobStatus.DONE
+    assert finished is not None
+    assert finished.status == JobStatus.DONE
     assert finished.attempts == 1
     assert len(files(Path(settings.EXPORTS_ROOT))) == 1
 
@@ -120,7 +122,8 @@ def test_a_stale_running_job_is_reclaimed_and_the_old_run_cannot_finish(
     ExportJob.objects.filter(pk=job.pk).update(started_at=old_start)
 
     done = export_job_execute(job_id=job.pk)
-    assert done is not None and done.status == JobStatus.DONE
+    assert done is not None
+    assert done.status == JobStatus.DONE
     assert done.attempts == 2
     assert len(files(Path(settings.EXPORTS_ROOT))) == 1
 
@@ -197,7 +200,8 @@ def test_a_user_who_lost_the_role_gets_a_failed_job_not_a_file(finance_officer, 
     job = create(finance_officer.user)
     finance_officer.user.memberships.all().delete()
     done = export_job_execute(job_id=job.pk)
-    assert done is not None and done.status == JobStatus.FAILED
+    assert done is not None
+    assert done.status == JobStatus.FAILED
     assert done.error
     assert files(Path(settings.EXPORTS_ROOT)) == []
 
@@ -212,8 +216,10 @@ def test_a_crash_in_the_writer_fails_the_job_with_a_readable_message(
 
     monkeypatch.setattr(services, "export_write", broken)
     done = export_job_execute(job_id=job.pk)
-    assert done is not None and done.status == JobStatus.FAILED
-    assert "disk on fire" not in done.error and done.error
+    assert done is not None
+    assert done.status == JobStatus.FAILED
+    assert "disk on fire" not in done.error
+    assert done.error
     assert files(Path(settings.EXPORTS_ROOT)) == []
 
 
@@ -245,7 +251,8 @@ def test_concurrent_runs_finish_once(finance_officer, ledger_entries, settings, 
     assert len(results) == 2
     assert sum(1 for r in results if r is not None) == 1
     job.refresh_from_db()
-    assert job.status == JobStatus.DONE and job.attempts == 1
+    assert job.status == JobStatus.DONE
+    assert job.attempts == 1
     assert len(files(Path(settings.EXPORTS_ROOT))) == 1
 
 

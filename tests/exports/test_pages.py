@@ -48,7 +48,8 @@ def test_new_page_refuses_unknown_lists_and_bad_filters(finance_officer, query):
 def test_new_page_is_refused_to_who_may_not_see_the_list(sme_owner, anonymous):
     assert sme_owner.browser().get(NEW, {"kind": "ledger"}).status_code == 400
     response = anonymous.browser().get(NEW, {"kind": "ledger"})
-    assert response.status_code == 302 and "login" in response["Location"]
+    assert response.status_code == 302
+    assert "login" in response["Location"]
 
 
 def test_small_export_downloads_at_once_with_an_access_log_row(finance_officer, ledger_entries):
@@ -58,16 +59,20 @@ def test_small_export_downloads_at_once_with_an_access_log_row(finance_officer, 
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
     disposition = response["Content-Disposition"]
-    assert disposition.startswith("attachment;") and "filename*=UTF-8''" in disposition
+    assert disposition.startswith("attachment;")
+    assert "filename*=UTF-8''" in disposition
     assert unquote(disposition.split("filename*=UTF-8''")[1]).endswith(".csv")
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(body, newline="")))
     assert len(lines) == 4
     assert any(line[12] == "'" + FORMULA for line in lines[1:])
     log = AccessLog.objects.get()
-    assert log.action == "download" and log.resource == "ledger"
-    assert log.personal_data and log.reason == REASON
-    assert log.detail["rows"] == 3 and log.detail["filters"] == {"kind": "payment"}
+    assert log.action == "download"
+    assert log.resource == "ledger"
+    assert log.personal_data
+    assert log.reason == REASON
+    assert log.detail["rows"] == 3
+    assert log.detail["filters"] == {"kind": "payment"}
     assert not ExportJob.objects.exists()
 
 

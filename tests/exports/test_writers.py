@@ -78,7 +78,8 @@ def test_xlsx_neutralises_text_keeps_numbers_and_dates(tmp_path):
         row = values[header_row + 1 + offset]
         # XlsxWriter escapes a carriage return as _x000D_ (Excel reads it back; openpyxl does not).
         assert row[1].replace("_x000D_", "\r") == "'" + text
-        assert isinstance(row[2], int) and row[2] < 0
+        assert isinstance(row[2], int)
+        assert row[2] < 0
         assert isinstance(row[3], dt.datetime)
     data_cell = sheet.cell(header_row + 2, 3)
     assert data_cell.data_type == "n"
@@ -104,7 +105,10 @@ def test_aware_datetimes_are_local_time(tmp_path):
     assert "2026-03-01 09:30:00" in buffer.getvalue().decode("utf-8-sig")
     path = tmp_path / "t.xlsx"
     write_xlsx(path, columns, [[moment]])
-    assert openpyxl.load_workbook(path).active.cell(2, 1).value == dt.datetime(2026, 3, 1, 9, 30)
+    # Excel has no time zones: the cell holds the naive Seoul wall-clock time.
+    seoul = moment.astimezone(dt.timezone(dt.timedelta(hours=9))).replace(tzinfo=None)
+    assert seoul == dt.datetime(2026, 3, 1, 9, 30)  # noqa: DTZ001 - a naive wall-clock time on purpose
+    assert openpyxl.load_workbook(path).active.cell(2, 1).value == seoul
 
 
 def test_progress_is_reported_every_n_rows_and_at_the_end():

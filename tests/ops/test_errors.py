@@ -14,7 +14,7 @@ from tests.ops.urls_boom import SECRET_DETAIL
 
 pytestmark = pytest.mark.django_db
 
-LEAKS = ("Traceback", "RuntimeError", "hunter2", SECRET_DETAIL, "File \"", "django.", "psycopg")
+LEAKS = ("Traceback", "RuntimeError", "hunter2", SECRET_DETAIL, 'File "', "django.", "psycopg")
 
 
 def assert_no_leak(response) -> None:

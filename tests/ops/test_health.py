@@ -119,7 +119,9 @@ def test_database_down():
 
 
 def test_cache_down():
-    dead_cache = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": DEAD_PORT_REDIS}}
+    dead_cache = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": DEAD_PORT_REDIS}
+    }
     with override_settings(CACHES=dead_cache):
         response = with_token()
     assert failed_names(response) == ["cache"]

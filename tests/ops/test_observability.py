@@ -32,7 +32,9 @@ HEX32 = re.compile(r"^[0-9a-f]{32}$")
 def test_every_response_carries_a_new_request_id(anonymous):
     first = Client().get(reverse("login"))["X-Request-ID"]
     second = Client().get(reverse("login"))["X-Request-ID"]
-    assert HEX32.match(first) and HEX32.match(second) and first != second
+    assert HEX32.match(first)
+    assert HEX32.match(second)
+    assert first != second
 
 
 def test_a_well_formed_incoming_id_is_kept_and_a_bad_one_replaced(anonymous):
@@ -80,7 +82,9 @@ def test_one_line_per_request_without_query_string_or_secrets(caplog, sme_owner)
     assert record.duration_ms >= 0
     assert record.request_id == response["X-Request-ID"]
     text = record.getMessage()
-    assert "010-1234-5678" not in text and "sekrit" not in text and "?" not in text
+    assert "010-1234-5678" not in text
+    assert "sekrit" not in text
+    assert "?" not in text
 
 
 def test_an_anonymous_request_logs_no_user(caplog):

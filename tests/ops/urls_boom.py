@@ -8,11 +8,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.observability import current_request_id
 from config.urls import handler400, handler403, handler404, handler500  # noqa: F401
 from config.urls import urlpatterns as project_urlpatterns
+from core.observability import current_request_id
 
-SECRET_DETAIL = "postgres://app:hunter2@db.internal/smartfactory"  # noqa: S105 -- what must never leak
+SECRET_DETAIL = "postgres://app:hunter2@db.internal/smartfactory"
 
 
 def log_inside(request: HttpRequest) -> HttpResponse:

@@ -15,7 +15,9 @@ class Command(BaseCommand):
     help = "Delete access-log and security-log rows older than ACCESS_LOG_RETENTION_DAYS (at least 730)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--dry-run", action="store_true", help="Count the rows that would go; delete none.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Count the rows that would go; delete none."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
