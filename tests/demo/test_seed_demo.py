@@ -732,3 +732,29 @@ def test_the_dashboards_have_figures_and_the_official_lands_on_them():
     response = client.get("/")
     assert response["Location"] == reverse("kpi:dashboard")
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_the_demo_official_downloads_the_ministry_workbook():
+    """The demo's official finds the latest official KPI snapshot on the reports page and downloads its
+    workbook with all nine sheets."""
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    from exports.ministry import SHEETS
+    from kpi.models import Snapshot
+
+    official = verified_client(User.objects.get(username="official"))
+    page = official.get(reverse("exports:workbook"))
+    assert page.status_code == 200
+    latest = Snapshot.objects.filter(kind="official").order_by("-as_of", "-pk").first()
+    assert latest is not None
+    url = reverse("exports:ministry-workbook", args=[latest.pk])
+    assert url in page.content.decode()
+    response = official.get(url)
+    assert response.status_code == 200
+    book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+    assert tuple(book.sheet_names) == tuple(SHEETS)
+    assert book.get_sheet_by_name("요약").to_python()[1][0].startswith(
+        f"기준일: {latest.as_of.strftime('%Y. %m. %d.')}"
+    )
