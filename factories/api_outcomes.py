@@ -89,7 +89,10 @@ class OutcomeReportFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=OutcomeStatus.choices)
     overdue = django_filters.BooleanFilter(field_name="is_overdue")
     call = django_filters.NumberFilter(field_name="factory__call_id")
-    year = django_filters.NumberFilter(field_name="due_on__year", label="Year the report is due")
+    # Bounded: a year outside the calendar cannot be turned into a date range (it was a 500).
+    year = django_filters.NumberFilter(
+        field_name="due_on__year", label="Year the report is due", min_value=1900, max_value=2200
+    )
     factory = django_filters.NumberFilter(field_name="factory_id")
 
     class Meta:

@@ -234,6 +234,35 @@ def test_unparseable_bodies(sme_owner, draft, body):
     assert db_state() == before
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"title": "a\\u0000b"}',
+        '{"ti\\u0000tle": "a"}',
+        '{"title": ["x", {"deep": "\\u0000"}]}',
+    ],
+)
+def test_a_nul_character_anywhere_in_the_body_is_a_parse_error(sme_owner, draft, body):
+    """PostgreSQL text cannot hold U+0000: refused as malformed input before any lookup (it was a 500)."""
+    before = db_state()
+    response = sme_owner.api().patch(f"{A}/{draft.pk}/update/", body, content_type="application/json")
+    assert_error_body(response, 400, "parse_error")
+    assert db_state() == before
+
+
+def test_a_nul_in_a_slug_field_is_a_400_not_a_500(official):
+    body = '{"brn": "1", "name_ko": "x", "ksic": "2\\u00009", "size_class": "small"}'
+    response = official.api().post("/api/v1/companies/register/", body, content_type="application/json")
+    assert_error_body(response, 400, "parse_error")
+
+
+@pytest.mark.parametrize("year", ["99999999999999999999", "-5", "0", "10000"])
+def test_an_impossible_year_filter_is_a_400(official, year):
+    response = official.api().get("/api/v1/outcome-reports/", {"year": year})
+    assert response.status_code == 400
+    assert "year" in response.json()["fields"]
+
+
 def test_a_json_array_body_is_refused(sme_owner, draft):
     response = sme_owner.api().patch(f"{A}/{draft.pk}/update/", [1, 2], format="json")
     assert_error_body(response, 400, "invalid")
