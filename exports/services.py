@@ -42,6 +42,7 @@ from core.models import User
 from core.replica import replica_reads
 from exports.datasets.base import REGISTRY, Dataset, dataset_get, with_language
 from exports.models import ExportJob, FileFormat, JobStatus
+from exports.sqlcsv import copy_csv, copy_supported
 from exports.writers import write_csv, write_json, write_xlsx
 
 logger = logging.getLogger(__name__)
@@ -153,15 +154,21 @@ def export_write(
     """Stream the rows of `queryset` as `file_format` into the binary file `out`; returns the number of
     rows written. Labels and headers are in the active language. `progress(n)` is called every few
     thousand rows and once at the end; an exception it raises stops the writing."""
-    rows = dataset.rows(queryset)
     if file_format == FileFormat.XLSX:
         return write_xlsx(
-            out, dataset.columns, rows, sheet_name=_sheet_name(str(dataset.title)), progress=progress
+            out,
+            dataset.columns,
+            dataset.rows(queryset),
+            sheet_name=_sheet_name(str(dataset.title)),
+            progress=progress,
         )
     if file_format == FileFormat.CSV:
-        return write_csv(out, dataset.columns, rows, progress=progress)
+        if copy_supported(dataset):
+            # PostgreSQL writes the CSV itself, several times faster (exports.sqlcsv); the same bytes.
+            return copy_csv(dataset=dataset, queryset=queryset, out=out, progress=progress)
+        return write_csv(out, dataset.columns, dataset.rows(queryset), progress=progress)
     if file_format == FileFormat.JSON:
-        return write_json(out, dataset.columns, rows, progress=progress)
+        return write_json(out, dataset.columns, dataset.rows(queryset), progress=progress)
     raise ValueError(f"unknown export format {file_format!r}")
 
 

@@ -59,9 +59,13 @@ class ChoiceLabels:
         with translation.override(None):
             self._choices = tuple((code, str(label)) for code, label in choices)
 
+    def labels(self) -> dict[Any, str]:
+        """Each code's label in the active language."""
+        return {code: gettext(label) if label else label for code, label in self._choices}
+
     def bound(self) -> Callable[[Any], Any]:
         """A fast renderer for one export: the labels translated once, then a dict lookup per cell."""
-        labels = {code: gettext(label) if label else label for code, label in self._choices}
+        labels = self.labels()
         return lambda value: labels.get(value, value)
 
     def __call__(self, value: Any) -> Any:
