@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.fields import KrwField, LocalizedNameField
+from core.api.fields import KrwField, LocalizedNameField, ProgramDateTimeField
 from core.api.views import acting_user, validated
 from core.models import KsicDivision, Region, TargetLevel
 from programs.models import (
@@ -151,8 +151,8 @@ class CallInput(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="")
     budget_krw = KrwField()
     target_count = serializers.IntegerField(min_value=1, max_value=1_000_000)
-    opens_at = serializers.DateTimeField()
-    closes_at = serializers.DateTimeField()
+    opens_at = ProgramDateTimeField()
+    closes_at = ProgramDateTimeField()
     eligible_size_codes = serializers.ListField(child=serializers.CharField(max_length=20), required=False)
     eligible_ksic = serializers.SlugRelatedField(
         slug_field="code", queryset=KsicDivision.objects.all(), many=True, required=False

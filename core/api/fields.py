@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -52,3 +53,19 @@ class StrictIntegerField(serializers.IntegerField):
         if isinstance(data, bool) or not isinstance(data, int):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class ProgramDateTimeField(serializers.DateTimeField):
+    """A moment within the program's lifetime (years 2000–2100). A moment centuries away is a typo, and
+    before 1908 Korean time had an offset in seconds that RFC 3339 cannot write back."""
+
+    MIN_YEAR, MAX_YEAR = 2000, 2100
+
+    def to_internal_value(self, value: Any) -> Any:
+        moment = super().to_internal_value(value)
+        if not self.MIN_YEAR <= moment.year <= self.MAX_YEAR:
+            raise serializers.ValidationError(
+                _("Enter a date between %(start)s and %(end)s.")
+                % {"start": self.MIN_YEAR, "end": self.MAX_YEAR}
+            )
+        return moment

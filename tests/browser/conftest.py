@@ -60,8 +60,19 @@ def new_page(chromium, live_server):  # type: ignore[no-untyped-def]
 
 
 def login(page, username: str, password: str = "correct-horse-battery") -> None:  # type: ignore[no-untyped-def]
+    """Sign in through the real forms; officials, finance officers and auditors then type the current
+    code of their authenticator (core.otp), as a person would."""
+    from core.models import User
+    from tests.signin import current_code, needs_second_factor
+
     page.goto("/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    user = User.objects.get(username=username)
+    if needs_second_factor(user):
+        page.wait_for_url(lambda url: "/accounts/two-factor/" in url)
+        page.fill("input[name=otp_token]", current_code(user))
+        page.click("form button[type=submit]")
+        page.wait_for_url(lambda url: "/accounts/two-factor/" not in url)

@@ -439,3 +439,21 @@ def test_token_creation_refusals(sme_owner):
     with pytest.raises(Conflict):
         api_token_create(user=sme_owner.user, name="x")
     assert not ApiToken.objects.exists()
+
+
+@pytest.mark.parametrize("closes_at", ["0471-06-12T07:40:04+09:00", "2999-01-01T00:00:00+09:00"])
+def test_a_call_date_centuries_away_is_refused(official, closes_at):
+    """Found by schemathesis: a year-471 moment came back with a seconds offset RFC 3339 cannot write."""
+    body = {
+        "fiscal_year": 2027,
+        "round": 1,
+        "program_type": "government_only",
+        "title_ko": "시험 공고",
+        "budget_krw": 1_000_000_000,
+        "target_count": 10,
+        "opens_at": "2027-01-01T09:00:00+09:00",
+        "closes_at": closes_at,
+    }
+    response = official.api().post("/api/v1/calls/create/", body, format="json")
+    assert response.status_code == 400
+    assert "closes_at" in response.json()["fields"]
