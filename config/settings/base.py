@@ -184,6 +184,9 @@ STATIC_ROOT = BASE_DIR / "static_build"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("krds", BASE_DIR / "node_modules" / "krds-uiux" / "resources"),
+    # krds-uiux's component.css points its icons at ../../img/img/…, one "img" too many (upstream bug);
+    # serving the images there too makes the icons appear and lets collectstatic's manifest resolve them.
+    ("krds/img/img", BASE_DIR / "node_modules" / "krds-uiux" / "resources" / "img"),
     ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
