@@ -26,12 +26,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
+import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
@@ -725,4 +729,26 @@ def dashboard_for_user(user: Any, params: Mapping[str, Any]) -> UserDashboard:
         return UserDashboard(scope, None, filters, None)
     if not filters and snapshot.summary.get("version") == PAYLOAD_VERSION:
         return UserDashboard(scope, snapshot, filters, snapshot.summary)
-    return UserDashboard(scope, snapshot, filters, dashboard_payload(snapshot, filters))
+    return UserDashboard(scope, snapshot, filters, dashboard_payload_cached(snapshot, filters))
+
+
+def dashboard_payload_cached(snapshot: Snapshot, filters: Mapping[str, Any]) -> dict[str, Any]:
+    """`dashboard_payload` through the cache (KPI_DASHBOARD_CACHE_SECONDS). Safe because a snapshot's cells
+    never change once taken (an official snapshot is protected by triggers; a refresh makes a new
+    snapshot): the key is the snapshot, when it was taken and the filters. The payload holds no text in
+    a language (titles are translated when rendered), so one entry serves every language."""
+    seconds = getattr(settings, "KPI_DASHBOARD_CACHE_SECONDS", 0)
+    if not seconds:
+        return dashboard_payload(snapshot, filters)
+    identity = [
+        PAYLOAD_VERSION,
+        snapshot.pk,
+        snapshot.taken_at.isoformat(),
+        sorted((k, str(v)) for k, v in filters.items()),
+    ]
+    key = "kpi-dashboard:" + hashlib.sha256(json.dumps(identity).encode()).hexdigest()
+    payload: dict[str, Any] | None = cache.get(key)
+    if payload is None:
+        payload = dashboard_payload(snapshot, filters)
+        cache.set(key, payload, seconds)
+    return payload

@@ -199,7 +199,13 @@ class Match(models.Model):
                 condition=Q(score__isnull=True) | Q(score__lte=100), name="match_score_range"
             ),
         ]
-        indexes = [models.Index(fields=["company", "status"]), models.Index(fields=["agreement", "status"])]
+        indexes = [
+            models.Index(fields=["company", "status"]),
+            models.Index(fields=["agreement", "status"]),
+            # The match list's order (match_list_for_user: newest first): a partner firm's first page is
+            # read off this index instead of sorting all of its tens of thousands of matches.
+            models.Index(fields=["-created_at", "-id"], name="match_newest_first"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.agreement} ↔ {self.company}"

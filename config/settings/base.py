@@ -314,6 +314,10 @@ if ACCESS_LOG_RETENTION_DAYS < 730:
     raise ImproperlyConfigured("ACCESS_LOG_RETENTION_DAYS must be at least 730 (two years).")
 ACCESS_REVIEW_MANY_RECORDS = positive_int("ACCESS_REVIEW_MANY_RECORDS", default=1000)
 
+# A filtered or scoped KPI dashboard is computed from the snapshot's cells once, then served from the
+# cache for this long (snapshots never change once taken; the key names the snapshot).
+KPI_DASHBOARD_CACHE_SECONDS = env.int("KPI_DASHBOARD_CACHE_SECONDS", default=600)
+
 # Export files: server-chosen names under this directory, which the web and worker processes share; a
 # finished file can be downloaded for EXPORT_TTL_HOURS.
 EXPORTS_ROOT = Path(env.str("EXPORTS_ROOT", default=str(BASE_DIR / "var" / "exports")))

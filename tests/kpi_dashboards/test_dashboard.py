@@ -194,7 +194,10 @@ def _queries(client, url, params=None) -> int:
     return len(ctx.captured_queries)
 
 
-def test_query_counts_do_not_grow_with_the_data(world, official, regional_officer, sme_owner, other_sme):
+def test_query_counts_do_not_grow_with_the_data(
+    world, official, regional_officer, sme_owner, other_sme, settings
+):
+    settings.KPI_DASHBOARD_CACHE_SECONDS = 0  # the computation is counted here, not the cache
     cases = [
         (official, DASHBOARD, None),
         (official, DASHBOARD, {"region": "busan", "year": 2022}),
@@ -214,6 +217,30 @@ def test_query_counts_do_not_grow_with_the_data(world, official, regional_office
     large = [_queries(c, url, params) for c, url, params in clients]
     assert small == large
     assert small[0] <= 2  # the fast path: the snapshot with its summary (and no more)
+
+
+def test_a_filtered_dashboard_is_served_from_the_cache_until_the_next_snapshot(
+    world, official, sme_owner, settings
+):
+    """Computed from the cells once per snapshot and filters, then from the cache (no cell queries); a new
+    snapshot is a new key, so its figures are never stale."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.KPI_DASHBOARD_CACHE_SECONDS = 600
+    client = official.api()
+    params = {"region": "busan", "year": 2022}
+    _queries(client, DASHBOARD)  # warm: the user's access is cached on the client's user object
+    first = _queries(client, DASHBOARD, params)
+    again = _queries(client, DASHBOARD, params)
+    assert again <= 2 < first  # the snapshot, then the cached payload
+    before = client.get(DASHBOARD, params).json()
+    make_factory(sme_owner, year=2022, level="L5")
+    assert client.get(DASHBOARD, params).json() == before  # the same snapshot: the same figures
+    snapshot_refresh(actor=official.user)
+    after = client.get(DASHBOARD, {"region": "gyeonggi", "year": 2022}).json()
+    assert after["snapshot"]["id"] != before["snapshot"]["id"]
+    assert _queries(client, DASHBOARD, params) == first  # a new snapshot is computed afresh
 
 
 def test_no_snapshot_yet(official, auditor, sme_owner):
