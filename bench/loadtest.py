@@ -208,11 +208,7 @@ def main() -> None:
     for error in result["errors"]:
         print(f"  error: {error}")
     run_bench.save(figures)
-    missed = [
-        name
-        for name, limit in TARGETS.items()
-        if float(figures[name]["value"]) > limit
-    ]
+    missed = [name for name, limit in TARGETS.items() if float(figures[name]["value"]) > limit]
     if missed:
         print(
             f"[loadtest] targets missed: {', '.join(missed)} (server log: {workdir / 'server.log'})",

@@ -65,7 +65,9 @@ def main() -> None:
                 status__in=[MatchStatus.ACCEPTED, MatchStatus.ACTIVE],
             ).values_list("pk", flat=True)[:50]
         )
-        mentors = list(Mentor.objects.filter(partner_id=org_id).values_list("pk", flat=True)[:20])
+        mentors = list(
+            Mentor.objects.filter(partner_id=org_id, is_active=True).values_list("pk", flat=True)[:20]
+        )
         if matches and mentors:
             partners.append([token(membership.user), matches, mentors])
         if len(partners) >= PARTNERS:

@@ -33,7 +33,8 @@ EXPORT_WAIT_S = 20.0
 
 class _User(FastHttpUser):
     abstract = True
-    wait_time = between(0.5, 2.0)
+    # A clerk reads each answer before the next click: one to five seconds (three on average).
+    wait_time = between(1.0, 5.0)
     headers: dict[str, str]
 
     def use(self, token: str) -> None:
