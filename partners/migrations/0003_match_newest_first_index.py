@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('companies', '0001_initial'),
-        ('partners', '0002_agreement_and_match_audit_history'),
+        ("companies", "0001_initial"),
+        ("partners", "0002_agreement_and_match_audit_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='match',
-            index=models.Index(fields=['-created_at', '-id'], name='match_newest_first'),
+            model_name="match",
+            index=models.Index(fields=["-created_at", "-id"], name="match_newest_first"),
         ),
     ]

@@ -755,6 +755,8 @@ def test_the_demo_official_downloads_the_ministry_workbook():
     assert response.status_code == 200
     book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
     assert tuple(book.sheet_names) == tuple(SHEETS)
-    assert book.get_sheet_by_name("요약").to_python()[1][0].startswith(
-        f"기준일: {latest.as_of.strftime('%Y. %m. %d.')}"
+    assert (
+        book.get_sheet_by_name("요약")
+        .to_python()[1][0]
+        .startswith(f"기준일: {latest.as_of.strftime('%Y. %m. %d.')}")
     )
