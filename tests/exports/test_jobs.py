@@ -265,3 +265,21 @@ def test_export_write_streams_into_a_file_object(finance_officer, ledger_entries
         dataset=dataset, queryset=dataset.queryset(finance_officer.user, {}), file_format="json", out=buffer
     )
     assert count == 3
+
+
+def test_a_csv_job_of_many_rows_finishes(auditor, settings):
+    """More rows than one progress step: the CSV is made by PostgreSQL's COPY, and the job's progress
+    (a write on the same connection) waits until the COPY is over instead of waiting for ever."""
+    from core.models import AccessAction, AccessLog
+
+    AccessLog.objects.bulk_create(
+        AccessLog(username="clerk", ip="10.0.0.1", action=AccessAction.VIEW, resource="bulk")
+        for _ in range(12_000)
+    )
+    job = create(auditor.user, kind="access_log", file_format="csv", params={"resource": "bulk"})
+    done = export_job_execute(job_id=job.pk)
+    assert done is not None
+    assert done.status == JobStatus.DONE
+    assert done.row_count == done.progress_done == 12_000
+    data = (Path(settings.EXPORTS_ROOT) / done.file_path).read_bytes()
+    assert data.count(b"\r\n") == 12_001
