@@ -9,7 +9,6 @@ download leaves none. Nothing is cached on the way (Cache-Control: no-store).
 from __future__ import annotations
 
 import io
-from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -27,18 +26,13 @@ from exports.ministry import (
 )
 from exports.ministry.workbook import status_label
 from exports.opendata import CONTENT_TYPES, OpenDataStream
+from exports.responses import content_disposition
 from kpi.models import Snapshot, SnapshotKind
 from kpi.selectors import official_snapshots
 
 MINISTRY_RESOURCE = "ministry_workbook"
 OPEN_DATA_RESOURCE = "open_data"
 SNAPSHOTS_LISTED = 120
-
-
-def _attachment(ascii_name: str, name: str) -> str:
-    """Content-Disposition for a download: an ASCII name for old clients and the real (Korean) one
-    percent-encoded (RFC 6266 / 5987); neither can carry a quote or a line break."""
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def workbook_filenames(snapshot: Snapshot) -> tuple[str, str]:
@@ -59,7 +53,7 @@ def workbook_response(request: HttpRequest, snapshot: Snapshot) -> HttpResponse:
     ministry_workbook_write(snapshot=snapshot, out=buffer)
     ascii_name, name = workbook_filenames(snapshot)
     response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPE)
-    response["Content-Disposition"] = _attachment(ascii_name, name)
+    response["Content-Disposition"] = content_disposition(name, ascii_name)
     response["Cache-Control"] = "no-store"
     access_record_request(
         request,
@@ -78,9 +72,9 @@ def open_data_response(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
     stream = OpenDataStream(fmt)
     day = timezone.localdate().isoformat()
     response = StreamingHttpResponse(iter(stream), content_type=CONTENT_TYPES[stream.fmt])
-    response["Content-Disposition"] = _attachment(
-        f"smart-factory-grants-360giving-{day}.{stream.fmt}",
+    response["Content-Disposition"] = content_disposition(
         f"스마트공장_지원사업_360Giving_{day}.{stream.fmt}",
+        f"smart-factory-grants-360giving-{day}.{stream.fmt}",
     )
     response["Cache-Control"] = "no-store"
     access_record_request(

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.filters_audit import AccessLogFilter
-from core.models import AccessAction, AccessLog
+from core.models import AccessAction, AccessLog, User
 from core.roles import Role
 from core.selectors import user_access
 from exports.datasets.base import AnyUser, ChoiceLabels, Column, Dataset, register
@@ -35,7 +35,7 @@ class AccessLogDataset(Dataset):
         Column(_("Request id"), "request_id"),
     )
 
-    def can_export(self, user: AnyUser) -> bool:
+    def allows(self, user: User) -> bool:
         # The auditors' access-log page (core.views_audit.access_log): auditors and officials.
         return user_access(user).has(Role.AUDITOR, Role.OFFICIAL)
 

@@ -24,6 +24,7 @@ from applications.selectors import (
     application_list_for_user,
     change_request_list_for_user,
 )
+from core.models import User
 from core.roles import Role
 from core.selectors import user_access
 from exports.datasets.base import (
@@ -81,7 +82,7 @@ class ApplicationsDataset(Dataset):
         Column(_("Decided"), "decided_at", "datetime"),
     )
 
-    def can_export(self, user: AnyUser) -> bool:
+    def allows(self, user: User) -> bool:
         return user_access(user).has(*PROJECT_ROLES)
 
     def scoped(self, user: AnyUser) -> QuerySet[Any]:
@@ -119,7 +120,7 @@ class AgreementsDataset(Dataset):
         Column(_("Government support paid (KRW)"), "gov_paid_krw", "money"),
     )
 
-    def can_export(self, user: AnyUser) -> bool:
+    def allows(self, user: User) -> bool:
         return user_access(user).has(*PROJECT_ROLES)
 
     def scoped(self, user: AnyUser) -> QuerySet[Any]:
@@ -164,7 +165,7 @@ class ChangeRequestsDataset(Dataset):
         Column(_("Decision note"), "decision_note"),
     )
 
-    def can_export(self, user: AnyUser) -> bool:
+    def allows(self, user: User) -> bool:
         # The change-request page (applications.views_agreements.change_request_list).
         return user_access(user).has(Role.OFFICIAL, Role.REGIONAL_OFFICER, Role.AUDITOR, Role.FINANCE)
 

@@ -1,11 +1,12 @@
 """What a raw export is: the rows of one list a user can see, with that list's filters, as columns.
 
-A `Dataset` names its list (`kind`), who may export it (`can_export`), the scoped queryset of its list
-(`scoped`, the app's own `*_list_for_user` selector), the FilterSet of its list API (`filterset_class`)
-and its columns. The list page may speak a few words of its own: values its FilterSet does not know
-(`page_words`: the finance queue's `status=open`), parameters beyond it (`page_params`, applied by
-`page_filter`), and names the export page needs for itself (`page_aliases`: the cohort page's `kind` of
-provider travels as `provider_kind`, since `kind` names the export).
+A `Dataset` names its list (`kind`), who may export it (`allows`; `can_export` adds that nobody who is not
+signed in ever may), the scoped queryset of its list (`scoped`, the app's own `*_list_for_user` selector),
+the FilterSet of its list API (`filterset_class`) and its columns. The list page may speak a few words of
+its own: values its FilterSet does not know (`page_words`: the finance queue's `status=open`), parameters
+beyond it (`page_params`, applied by `page_filter`), and names the export page needs for itself
+(`page_aliases`: the cohort page's `kind` of provider travels as `provider_kind`, since `kind` names the
+export).
 
 `queryset(user, params)` checks the parameters against the FilterSet (an unknown or malformed one is a
 `ValidationFailed` naming it), applies them within the user's scope and adds the annotations the
@@ -18,7 +19,6 @@ person are `personal`, and a dataset with any of them needs a reason for its dow
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -126,7 +126,7 @@ def _as_lists(params: Mapping[str, Any] | QueryDict | None) -> dict[str, list[st
 
 
 class Dataset:
-    """One exportable list. Subclasses set the class attributes and `scoped`/`can_export`."""
+    """One exportable list. Subclasses set the class attributes and `scoped`/`allows`."""
 
     kind: ClassVar[str]
     title: ClassVar[str | Promise]
@@ -144,22 +144,10 @@ class Dataset:
     page_words: ClassVar[Mapping[str, Mapping[str, PageWord]]] = {}
     ordering: ClassVar[tuple[str, ...]] = ("-pk",)
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        own = cls.__dict__.get("can_export")
-        if own is not None:
-
-            @functools.wraps(own)
-            def can_export(self: Dataset, user: AnyUser | None) -> bool:
-                # Nobody who is not signed in exports anything, whatever the dataset's roles say.
-                return user is not None and user.is_authenticated and bool(own(self, user))
-
-            setattr(cls, "can_export", can_export)  # noqa: B010  (a method replaced on the class)
-
     # --- to override ---------------------------------------------------------------------------------
 
-    def can_export(self, user: AnyUser) -> bool:
-        """Who may export the list: who may see its page. Never anyone not signed in (see above)."""
+    def allows(self, user: User) -> bool:
+        """Who may export the list: who may see its page (a signed-in user; see `can_export`)."""
         raise NotImplementedError
 
     def scoped(self, user: AnyUser) -> QuerySet[Any]:
@@ -180,7 +168,11 @@ class Dataset:
         found = self.page_words.get(name, {}).get(word)
         return None if found is None else found.values
 
-    # --- shared --------------------------------------------------------------------------------------
+    # --- shared ---------------------------------------------------------------------------------------
+
+    def can_export(self, user: AnyUser | None) -> bool:
+        """Whether `user` may export the list: never anyone not signed in, whatever `allows` says."""
+        return user is not None and user.is_authenticated and isinstance(user, User) and self.allows(user)
 
     @property
     def personal_data(self) -> bool:
@@ -346,11 +338,6 @@ def dataset_get(kind: object) -> Dataset:
             fields={"kind": [_("There is no such export.")]},
         )
     return found
-
-
-def datasets_for_user(user: AnyUser) -> list[Dataset]:
-    """The lists the user may export, in registry order."""
-    return [d for d in REGISTRY.values() if d.can_export(user)]
 
 
 def with_language(language: str | None, func: Callable[[], Any]) -> Any:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from companies.api import CompanyFilter
 from companies.models import BusinessStatus, Company, Workplace
 from companies.selectors import company_list_for_user
+from core.models import User
 from core.roles import Role
 from core.selectors import user_access
 from exports.datasets.base import AnyUser, ChoiceLabels, Column, Dataset, register
@@ -51,7 +52,7 @@ class CompaniesDataset(Dataset):
         Column(_("Workplaces"), "workplace_count", "int"),
     )
 
-    def can_export(self, user: AnyUser) -> bool:
+    def allows(self, user: User) -> bool:
         # The companies page is in the menu of officials, auditors and regional officers; an SME sees
         # its own company on its own page.
         return user_access(user).has(Role.OFFICIAL, Role.AUDITOR, Role.REGIONAL_OFFICER)

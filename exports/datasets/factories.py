@@ -8,6 +8,7 @@ from django.db.models import Case, CharField, QuerySet, Value, When
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.models import User
 from core.roles import Role
 from core.selectors import user_access
 from exports.datasets.base import (
@@ -67,7 +68,7 @@ class FactoriesDataset(Dataset):
         Column(_("Government support paid (KRW)"), "gov_paid_krw", "money"),
     )
 
-    def can_export(self, user: AnyUser) -> bool:
+    def allows(self, user: User) -> bool:
         return user_access(user).has(*REGISTER_ROLES)
 
     def scoped(self, user: AnyUser) -> QuerySet[Any]:
@@ -131,7 +132,7 @@ class OutcomeReportsDataset(Dataset):
         Column(_("Review note"), "review_note"),
     )
 
-    def can_export(self, user: AnyUser) -> bool:
+    def allows(self, user: User) -> bool:
         return user_access(user).has(*OUTCOME_PAGE_ROLES)
 
     def scoped(self, user: AnyUser) -> QuerySet[Any]:

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import FundingSource
+from core.models import User
 from exports.datasets.base import (
     AnyUser,
     ChoiceLabels,
@@ -59,7 +60,7 @@ class DisbursementsDataset(Dataset):
         Column(_("Reason for rejection"), "rejection_reason"),
     )
 
-    def can_export(self, user: AnyUser) -> bool:
+    def allows(self, user: User) -> bool:
         # Finance officers work the queue; officials and auditors follow the money on the execution,
         # reconciliation and ledger pages, as finance officers do.
         return can_view_money_reports(user)

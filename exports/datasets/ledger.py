@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import FundingSource
+from core.models import User
 from core.roles import Role
 from core.selectors import user_access
 from exports.datasets.base import (
@@ -47,7 +48,7 @@ class LedgerDataset(Dataset):
         Column(_("Note"), "note"),
     )
 
-    def can_export(self, user: AnyUser) -> bool:
+    def allows(self, user: User) -> bool:
         # The ledger page is the finance officers', officials' and auditors' (funding.views).
         return user_access(user).has(Role.FINANCE, Role.OFFICIAL, Role.AUDITOR)
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.models import User
 from core.roles import Role
 from core.selectors import user_access
 from exports.datasets.base import AnyUser, ChoiceLabels, Column, Dataset, register
@@ -42,7 +43,7 @@ class MatchesDataset(Dataset):
         Column(_("Updated"), "updated_at", "datetime"),
     )
 
-    def can_export(self, user: AnyUser) -> bool:
+    def allows(self, user: User) -> bool:
         return user_access(user).has(*PARTNERSHIP_ROLES)
 
     def scoped(self, user: AnyUser) -> QuerySet[Any]:
@@ -85,7 +86,7 @@ class MentoringDataset(Dataset):
         Column(_("Notes"), "notes"),
     )
 
-    def can_export(self, user: AnyUser) -> bool:
+    def allows(self, user: User) -> bool:
         # Sessions are shown on the match page, to whoever may see the match (partners.selectors
         # match_scope): its partner firm and institution, its SME, officials and auditors.
         return user_access(user).has(Role.SME, *PARTNERSHIP_ROLES)

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.models import User
 from exports.datasets.base import AnyUser, ChoiceLabels, Column, Dataset, register
 from training.api import CohortFilter
 from training.models import CourseLevel, ProviderKind, TrainingCohort
@@ -39,7 +40,7 @@ class TrainingCohortsDataset(Dataset):
         Column(_("Note"), "note"),
     )
 
-    def can_export(self, user: AnyUser) -> bool:
+    def allows(self, user: User) -> bool:
         return can_view_training(user)
 
     def scoped(self, user: AnyUser) -> QuerySet[Any]:
